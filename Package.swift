@@ -1,0 +1,27 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// ByteFlow has no package dependencies on purpose: a user who adds it gets
+// nothing else. Benchmarks live in their own package under `Benchmarks/`.
+let package = Package(
+    name: "ByteFlow",
+    products: [
+        .library(name: "ByteFlow", targets: ["ByteFlow"]),
+        .executable(name: "byteflow", targets: ["ByteFlowTool"]),
+    ],
+    targets: [
+        .target(name: "ByteFlow"),
+        // The tool's module is not called `byteflow` so that it cannot clash
+        // with `ByteFlow` on case-insensitive file systems.
+        .executableTarget(
+            name: "ByteFlowTool",
+            dependencies: ["ByteFlow"],
+            path: "Sources/byteflow"
+        ),
+        .testTarget(
+            name: "ByteFlowTests",
+            dependencies: ["ByteFlow"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,164 @@
+/// A pipeline whose stages are held as existentials (`any ByteSource`,
+/// `[any ByteTransform]`, `any ByteSink`) and composed at run time.
+///
+/// It runs the same stage types as ``Pipeline`` and produces byte-identical
+/// output, but the compiler cannot see through the composition: every chunk
+/// crosses each stage boundary through a witness-table call on an
+/// existential, and each transform's `process` runs unspecialized, generic
+/// over its downstream. A stage larger than three words lives in a heap box
+/// (one allocation when the existential is made). This type exists so that
+/// you can measure that cost on your own stages, and so that a pipeline can
+/// be assembled from a list decided at run time.
+///
+/// ```swift
+/// var boxed = BoxedPipeline(
+///     source: BytesSource("elvis"),
+///     transforms: [try ReplaceTransform("elvis", with: "Elvis")],
+///     sink: BufferSink())
+/// try boxed.run()
+/// let output = boxed.sink(as: BufferSink.self)?.string  // "Elvis"
+/// ```
+///
+/// ``run()`` is deliberately not inlinable: the composition is compiled once,
+/// in this module, as a user's dynamically built pipeline would be.
+public struct BoxedPipeline {
+    /// The stream's producer.
+    public var source: any ByteSource
+    /// The stages, applied in order.
+    public var transforms: [any ByteTransform]
+    /// The stream's destination; holds the output after a run.
+    public var sink: any ByteSink
+
+    /// Creates a pipeline from boxed stages.
+    ///
+    /// - Parameters:
+    ///   - source: The stream's producer.
+    ///   - transforms: The stages in order; may be empty (a copy).
+    ///   - sink: The destination.
+    public init(source: any ByteSource, transforms: [any ByteTransform], sink: any ByteSink) {
+        self.source = source
+        self.transforms = transforms
+        self.sink = sink
+    }
+
+    /// The sink, if it is of type `type`: the way to read a value-type sink's
+    /// output back after a run.
+    ///
+    /// - Parameter type: The sink's concrete type, for example `BufferSink.self`.
+    /// - Returns: A copy of the sink, or `nil` if it is of another type.
+    public func sink<Sink: ByteSink>(as type: Sink.Type) -> Sink? {
+        sink as? Sink
+    }
+
+    /// Runs the stream from the source through every transform into the sink,
+    /// then finishes the transforms in order and flushes the sink.
+    ///
+    /// - Returns: How many bytes were read and written.
+    /// - Throws: ``PipelineError``, naming the stage that failed, the bytes
+    ///   read and written until then, and the stage's own error.
+    /// - Complexity: O(*n*) in the stream's length, plus one dynamic call per
+    ///   chunk and stage boundary. Allocates nothing itself when the stages
+    ///   are uniquely referenced; a stage whose box is shared with a copy is
+    ///   copied on its first mutation.
+    @discardableResult
+    public mutating func run() throws(PipelineError) -> PipelineSummary {
+        var source = _AnySource(base: self.source)
+        self.source = _EmptySource()  // keep the box uniquely referenced
+        defer { self.source = source.base }
+        return try transforms.withUnsafeMutableBufferPointer { (stages) throws(PipelineError) in
+            var chain = _BoxedStages(stages: stages)
+            var sink = _AnySink(base: self.sink)
+            self.sink = DiscardSink()
+            defer { self.sink = sink.base }
+            return try _runPipeline(source: &source, transform: &chain, sink: &sink)
+        }
+    }
+}
+
+/// A placeholder that lets ``BoxedPipeline/run()`` move the real source out
+/// of its property for the duration of a run.
+@usableFromInline
+internal struct _EmptySource: ByteSource {
+    @usableFromInline
+    mutating func read(_ body: (RawSpan) throws -> Void) throws -> Bool { false }
+}
+
+/// Adapts `any ByteSource` to the generic run loop; every read is a dynamic
+/// call.
+@usableFromInline
+internal struct _AnySource: ByteSource {
+    @usableFromInline var base: any ByteSource
+
+    @usableFromInline
+    mutating func read(_ body: (RawSpan) throws -> Void) throws -> Bool {
+        try base.read(body)
+    }
+}
+
+/// Adapts `any ByteSink` to the generic run loop; every write is a dynamic
+/// call.
+@usableFromInline
+internal struct _AnySink: ByteSink {
+    @usableFromInline var base: any ByteSink
+
+    @usableFromInline
+    mutating func write(_ bytes: RawSpan) throws {
+        try base.write(bytes)
+    }
+
+    @usableFromInline
+    mutating func flush() throws {
+        try base.flush()
+    }
+}
+
+/// The boxed transforms as one transform: chunk → stage 0 → stage 1 → … →
+/// the sink, each hop a call on an existential.
+@usableFromInline
+internal struct _BoxedStages: ByteTransform {
+    @usableFromInline let stages: UnsafeMutableBufferPointer<any ByteTransform>
+
+    @usableFromInline
+    mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
+        try withUnsafeMutablePointer(to: &next) { next in
+            var downstream = _BoxedStageSink(stages: stages, index: 0, sink: next)
+            try downstream.write(chunk)
+        }
+    }
+
+    @usableFromInline
+    mutating func finish<Next: ByteSink>(into next: inout Next) throws {
+        try withUnsafeMutablePointer(to: &next) { next in
+            for index in stages.indices {
+                var downstream = _BoxedStageSink(stages: stages, index: index &+ 1, sink: next)
+                try stages[index].finish(into: &downstream)
+            }
+        }
+    }
+}
+
+/// The input of boxed stage `index`, or of the sink once `index` is past the
+/// last stage.
+@usableFromInline
+internal struct _BoxedStageSink<Sink: ByteSink>: ByteSink {
+    @usableFromInline let stages: UnsafeMutableBufferPointer<any ByteTransform>
+    @usableFromInline let index: Int
+    @usableFromInline let sink: UnsafeMutablePointer<Sink>
+
+    @usableFromInline
+    init(stages: UnsafeMutableBufferPointer<any ByteTransform>, index: Int, sink: UnsafeMutablePointer<Sink>) {
+        self.stages = stages
+        self.index = index
+        self.sink = sink
+    }
+
+    @usableFromInline
+    mutating func write(_ bytes: RawSpan) throws {
+        if index == stages.count {
+            try sink.pointee.write(bytes)
+        } else {
+            var downstream = _BoxedStageSink(stages: stages, index: index &+ 1, sink: sink)
+            try stages[index].process(bytes, into: &downstream)
+        }
+    }
+}
