@@ -85,7 +85,8 @@ func runCompare(_ request: CompareRequest) throws(ToolFailure) {
         intro += "      swift build -c release && .build/release/byteflow compare\n\n"
     #endif
     intro += "Replacing \"elvis\" with \"Elvis\" in \(inputLabel).\n"
-    intro += "Both pipelines give the same \(byteCountLabel(outputCount)) of output at every chunk size.\n\n"
+    intro += "Both pipelines give the same \(decimal(Double(outputCount), digits: 0)) bytes of output "
+    intro += "at every chunk size.\n\n"
     try writeStandardOutput(intro)
 
     let labels = chunkSizes.map { $0 == whole ? "\(byteCountLabel(input.count)) (whole)" : byteCountLabel($0) }

@@ -284,16 +284,22 @@ enum TemporaryFileCleanup {
     private static let signals = [SIGINT, SIGTERM, SIGHUP]
 
     /// Installs the handler for the signals that are not ignored (a signal
-    /// ignored at startup, as `nohup` arranges for SIGHUP, stays ignored).
+    /// ignored at startup, as `nohup` arranges for SIGHUP, stays ignored),
+    /// and unblocks them: a blocked mask inherited from a parent's thread
+    /// would otherwise make the process deaf to Ctrl-C and `kill`.
     static func install() {
         _ = slot
+        var handled = sigset_t()
+        sigemptyset(&handled)
         for signalNumber in signals {
             let previous = signal(signalNumber, handler)
             let ignored = unsafeBitCast(SIG_IGN, to: Int.self)
             if previous.map({ unsafeBitCast($0, to: Int.self) }) == ignored {
                 signal(signalNumber, SIG_IGN)
             }
+            sigaddset(&handled, signalNumber)
         }
+        sigprocmask(SIG_UNBLOCK, &handled, nil)
     }
 
     /// Sets the path the handler removes; `nil` for none. Call only inside
