@@ -336,10 +336,13 @@ func parseChunkSize(_ text: String, topic: HelpTopic) throws(UsageError) -> Int 
     default: break
     }
     if multiplier != 1 { digits = digits.dropLast() }
-    let isNumber = !digits.isEmpty && digits.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-    let isNegative = digits.count > 1 && digits.first == "-" && digits.dropFirst().utf8.allSatisfy {
-        $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")
-    }
+    let isNumber =
+        !digits.isEmpty && digits.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    let isNegative =
+        digits.count > 1 && digits.first == "-"
+        && digits.dropFirst().utf8.allSatisfy {
+            $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")
+        }
     guard isNumber else {
         if isNegative {
             throw UsageError("chunk size must be at least 1 byte (got '\(text)')", topic: topic)

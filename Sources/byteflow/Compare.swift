@@ -69,7 +69,8 @@ func runCompare(_ request: CompareRequest) throws(ToolFailure) {
         let expected = specialized.output
         let actual = boxed.output
         guard expected == actual else {
-            let firstDifference = zip(expected, actual).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            let firstDifference = zip(expected, actual).enumerated().first { $0.element.0 != $0.element.1 }?
+                .offset
             throw .runtime(
                 "the boxed and specialized pipelines disagree at chunk size \(chunkSize): "
                     + "\(actual.count) and \(expected.count) bytes, first difference at byte "
@@ -89,7 +90,9 @@ func runCompare(_ request: CompareRequest) throws(ToolFailure) {
     intro += "at every chunk size.\n\n"
     try writeStandardOutput(intro)
 
-    let labels = chunkSizes.map { $0 == whole ? "\(byteCountLabel(input.count)) (whole)" : byteCountLabel($0) }
+    let labels = chunkSizes.map {
+        $0 == whole ? "\(byteCountLabel(input.count)) (whole)" : byteCountLabel($0)
+    }
     let table = TableLayout(
         headers: ["pipeline", "chunk size", isLarge ? "MB/s" : "ns per run", "boxed/specialized"],
         widths: [11, labels.map(\.count).max() ?? 0, 12, 0])

@@ -119,7 +119,8 @@ enum ToolHarness {
         executable: String? = nil, directory: String? = nil, timeout: Double = 120,
         whileRunning: ((Int32) throws -> Void)? = nil
     ) throws -> ToolRun {
-        let tool = try #require(ToolHarness.executable, "build the tool first: swift build --product byteflow")
+        let tool = try #require(
+            ToolHarness.executable, "build the tool first: swift build --product byteflow")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable ?? tool)
         process.arguments = arguments
@@ -211,7 +212,9 @@ enum ToolHarness {
         var output: [UInt8] = []
         var index = 0
         while index < input.count {
-            if index + pattern.count <= input.count && input[index..<index + pattern.count].elementsEqual(pattern) {
+            if index + pattern.count <= input.count
+                && input[index..<index + pattern.count].elementsEqual(pattern)
+            {
                 output += replacement
                 index += pattern.count
             } else {

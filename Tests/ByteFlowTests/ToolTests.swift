@@ -57,7 +57,9 @@ private func expectRuntimeError(
     #expect(run.errorLines.count == 1, "stderr: \(run.errors)", sourceLocation: sourceLocation)
     #expect(run.errors.hasPrefix("byteflow: "), sourceLocation: sourceLocation)
     for fragment in fragments {
-        #expect(run.errors.contains(fragment), "missing '\(fragment)' in: \(run.errors)", sourceLocation: sourceLocation)
+        #expect(
+            run.errors.contains(fragment), "missing '\(fragment)' in: \(run.errors)",
+            sourceLocation: sourceLocation)
     }
 }
 
@@ -70,8 +72,12 @@ private func expectUsageError(
     #expect(run.output.isEmpty, sourceLocation: sourceLocation)
     #expect(run.errorLines.count == 2, "stderr: \(run.errors)", sourceLocation: sourceLocation)
     #expect(run.errorLines.first?.hasPrefix("byteflow: ") == true, sourceLocation: sourceLocation)
-    #expect(run.errors.contains(fragment), "missing '\(fragment)' in: \(run.errors)", sourceLocation: sourceLocation)
-    #expect(run.errorLines.last?.contains("--help' for more information.") == true, sourceLocation: sourceLocation)
+    #expect(
+        run.errors.contains(fragment), "missing '\(fragment)' in: \(run.errors)",
+        sourceLocation: sourceLocation)
+    #expect(
+        run.errorLines.last?.contains("--help' for more information.") == true, sourceLocation: sourceLocation
+    )
 }
 
 @Suite("byteflow tool")
@@ -124,7 +130,8 @@ struct ToolTests {
         }
     }
 
-    static let chunkSizes = Array(1...20).map(String.init) + ["64", "4095", "4096", "65537", "1K", "4k", "1M"]
+    static let chunkSizes =
+        Array(1...20).map(String.init) + ["64", "4095", "4096", "65537", "1K", "4k", "1M"]
 
     @Test(arguments: chunkSizes)
     func everyChunkSizeMatchesTheReference(chunkSize: String) throws {
@@ -181,11 +188,13 @@ struct ToolTests {
     }
 
     @Test func binaryBytesPassThroughUntouched() throws {
-        var input: [UInt8] = Array(0...255) + [0, 0, 0xC3, 0x28, 0xFF] + Array("elvis".utf8) + [0, 0xE2, 0x82]
+        var input: [UInt8] =
+            Array(0...255) + [0, 0, 0xC3, 0x28, 0xFF] + Array("elvis".utf8) + [0, 0xE2, 0x82]
         input += input.reversed()
         let expected = ToolHarness.referenceReplace(input, Array("elvis".utf8), Array("Elvis".utf8))
         for chunkSize in ["1", "7", "1M"] {
-            let run = try byteflow("replace", "elvis", "Elvis", "--chunk-size", chunkSize, input: .bytes(input))
+            let run = try byteflow(
+                "replace", "elvis", "Elvis", "--chunk-size", chunkSize, input: .bytes(input))
             #expect(run.exited(0))
             #expect(run.output == expected)
         }
@@ -199,7 +208,8 @@ struct ToolTests {
         for (pattern, replacement) in cases {
             let expected = ToolHarness.referenceReplace(input, Array(pattern.utf8), Array(replacement.utf8))
             for chunkSize in ["1", "2", "3", "64"] {
-                let run = try byteflow("replace", pattern, replacement, "--chunk-size", chunkSize, input: .pipe(input))
+                let run = try byteflow(
+                    "replace", pattern, replacement, "--chunk-size", chunkSize, input: .pipe(input))
                 #expect(run.exited(0), "\(run.errors)")
                 #expect(run.output == expected, "\(pattern) at chunk size \(chunkSize)")
             }
@@ -306,7 +316,8 @@ struct ToolTests {
         // error must be reported without waiting for it.
         let input = Pipe()
         let run = try ToolHarness.run(
-            ["replace", "--chunk-size", "0", "a", "b"], input: .handle(input.fileHandleForReading), timeout: 60)
+            ["replace", "--chunk-size", "0", "a", "b"], input: .handle(input.fileHandleForReading),
+            timeout: 60)
         expectUsageError(run, "chunk size")
         #expect(!run.timedOut)
         try input.fileHandleForWriting.close()
@@ -372,7 +383,8 @@ struct ToolTests {
     }
 
     @Test func fullDeviceReportsNoSpace() throws {
-        let toOption = try byteflow("replace", "elvis", "Elvis", "-o", "/dev/full", input: .bytes(classicInput))
+        let toOption = try byteflow(
+            "replace", "elvis", "Elvis", "-o", "/dev/full", input: .bytes(classicInput))
         expectRuntimeError(toOption, "'/dev/full'", "No space left on device")
         #expect(ToolHarness.isCharacterDevice("/dev/full"))
 
@@ -402,7 +414,11 @@ struct ToolTests {
             try #require(mkfifo("\(dir)/fifo", 0o644) == 0)
             let tool = try #require(ToolHarness.executable)
             let run = try ToolHarness.run(
-                ["-c", "cat fifo > received & \"$0\" replace elvis Elvis in -o fifo; status=$?; wait; exit $status", tool],
+                [
+                    "-c",
+                    "cat fifo > received & \"$0\" replace elvis Elvis in -o fifo; status=$?; wait; exit $status",
+                    tool,
+                ],
                 executable: "/bin/sh", directory: dir, timeout: 60)
             #expect(run.exited(0), "\(run.errors)")
             #expect(ToolHarness.readFile("\(dir)/received") == classicOutput)
@@ -419,7 +435,8 @@ struct ToolTests {
             let tool = try #require(ToolHarness.executable)
             // The shell makes the pipe, so no other process holds its ends.
             let script = "{ \"$0\" replace elvis Elvis big; echo $? > status; } | head -c 10 > head.out"
-            let run = try ToolHarness.run(["-c", script, tool], executable: "/bin/sh", directory: dir, timeout: 60)
+            let run = try ToolHarness.run(
+                ["-c", script, tool], executable: "/bin/sh", directory: dir, timeout: 60)
             #expect(!run.timedOut)
             #expect(run.exited(0))
             #expect(run.errors.isEmpty, "byteflow should end silently: \(run.errors)")
@@ -504,7 +521,8 @@ struct ToolTests {
             let run = try byteflow("replace", "elvis", "Elvis", "\(dir)/in", "-o", "\(dir)/link")
             #expect(run.exited(0), "\(run.errors)")
             var info = stat()
-            #expect(lstat("\(dir)/link", &info) == 0 && info.st_mode & S_IFMT == S_IFLNK, "the link stays a link")
+            #expect(
+                lstat("\(dir)/link", &info) == 0 && info.st_mode & S_IFMT == S_IFLNK, "the link stays a link")
             #expect(ToolHarness.readFile("\(dir)/target") == classicOutput)
             #expect(ToolHarness.permissions("\(dir)/target") == 0o600)
             #expect(ToolHarness.directoryEntries(dir) == ["in", "link", "target"])
@@ -548,7 +566,9 @@ struct ToolTests {
         #expect(run.text.contains("classic 119-byte input"))
         #expect(run.text.contains("same 119 bytes of output"))
         let header = try #require(lines.first { $0.hasPrefix("pipeline") })
-        #expect(header.contains("chunk size") && header.contains("ns per run") && header.contains("boxed/specialized"))
+        #expect(
+            header.contains("chunk size") && header.contains("ns per run")
+                && header.contains("boxed/specialized"))
         let rows = lines.filter { $0.hasPrefix("specialized ") || $0.hasPrefix("boxed ") }
         #expect(rows.count == 6, "whole input, 16 B and 1 B, two pipelines each")
         #expect(rows.filter { $0.hasPrefix("boxed ") }.allSatisfy { $0.hasSuffix("×") })
@@ -562,7 +582,9 @@ struct ToolTests {
             let run = try byteflow("compare", "--chunk-size", "7", "\(dir)/in")
             #expect(run.exited(0), "\(run.errors)")
             #expect(run.text.contains("'\(dir)/in'"))
-            let rows = run.text.split(separator: "\n").filter { $0.hasPrefix("specialized ") || $0.hasPrefix("boxed ") }
+            let rows = run.text.split(separator: "\n").filter {
+                $0.hasPrefix("specialized ") || $0.hasPrefix("boxed ")
+            }
             #expect(rows.count == 4)
             #expect(rows.contains { $0.contains(" 7 B ") })
         }
