@@ -13,7 +13,7 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, .throughput, .mallocCountTotal],
         scalingFactor: .kilo,
         maxDuration: .seconds(1),
-        maxIterations: 10_000
+        maxIterations: iterations(10_000)
     )
     let data = Classic.input
     let find = Classic.find

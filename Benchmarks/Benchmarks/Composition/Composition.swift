@@ -17,8 +17,9 @@ let chunkSizes = [1, 16, 256, 4 << 10, 64 << 10]
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal, megabytesPerSecond],
+        units: [megabytesPerSecond: .count],
         maxDuration: .milliseconds(500),
-        maxIterations: 1_000
+        maxIterations: iterations(1_000)
     )
 
     // Four replace stages alternate e→E, E→e so that each one has work to do.
@@ -55,6 +56,21 @@ let benchmarks: @Sendable () -> Void = {
         specialized("Replace \(label) x4", expected: replaced4) {
             source().transformed(by: try replace(0)).transformed(by: try replace(1))
                 .transformed(by: try replace(2)).transformed(by: try replace(3)).into(sink())
+        }
+        // The same four stages nested to the right, `a.followed(by: b.followed(by: …))`.
+        // `transformed(by:)` nests to the left, `Chain<Chain<Chain<A, B>, C>, D>`,
+        // and the generic specializer stops there (see Documentation/Benchmarks.md).
+        specialized("PassThrough \(label) x4 nested-right", expected: text) {
+            let stage = PassThroughTransform()
+            return Pipeline(
+                source: source(), transform: stage.followed(by: stage.followed(by: stage.followed(by: stage))),
+                sink: sink())
+        }
+        specialized("Replace \(label) x4 nested-right", expected: replaced4) {
+            Pipeline(
+                source: source(),
+                transform: try replace(0).followed(by: try replace(1).followed(by: try replace(2).followed(by: try replace(3)))),
+                sink: sink())
         }
         boxed("PassThrough \(label) x1", expected: text) {
             BoxedPipeline(source: source(), transforms: [PassThroughTransform()], sink: sink())

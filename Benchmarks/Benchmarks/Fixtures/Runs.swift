@@ -1,6 +1,19 @@
 import Benchmark
 import ByteFlow
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `BYTEFLOW_BENCHMARK_QUICK=1` (set by `check-thresholds.sh`) caps every
+/// benchmark at a few iterations: enough to see an allocation, not to time.
+public let quickRun = getenv("BYTEFLOW_BENCHMARK_QUICK") != nil
+
+/// `normal`, or 3 in a quick run.
+public func iterations(_ normal: Int) -> Int { quickRun ? 3 : normal }
+
 /// A stage that can be put back to its state before a run without
 /// allocating: a source rewound, a sink emptied with its storage kept.
 public protocol Reusable {

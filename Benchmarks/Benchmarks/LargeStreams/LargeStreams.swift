@@ -23,9 +23,10 @@ let denseExpected = referenceReplace(dense, Array("elvis".utf8), Array("Elvis".u
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal, megabytesPerSecond],
+        units: [megabytesPerSecond: .count],
         warmupIterations: 1,
         maxDuration: .seconds(1),
-        maxIterations: 100
+        maxIterations: iterations(100)
     )
 
     let inputs: [(String, @Sendable () -> ([UInt8], [UInt8]))] = [
