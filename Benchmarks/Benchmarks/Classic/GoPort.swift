@@ -65,7 +65,9 @@ func readFull(_ reader: any Reader, _ buffer: inout [UInt8], _ range: Range<Int>
     buffer.withUnsafeMutableBytes { bytes in
         var filled = 0
         while filled < range.count {
-            let n = reader.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[range.lowerBound + filled..<range.upperBound]))
+            let n = reader.read(
+                into: UnsafeMutableRawBufferPointer(
+                    rebasing: bytes[range.lowerBound + filled..<range.upperBound]))
             if n == 0 { break }
             filled += n
         }
@@ -190,7 +192,9 @@ func algOneStackWindow(_ data: [UInt8], _ find: [UInt8], _ repl: [UInt8], _ outp
             withUnsafeBytes(of: buf) { output.write(UnsafeRawBufferPointer(rebasing: $0[..<end])) }
             return
         }
-        if buf[0] == find[0] && buf[1] == find[1] && buf[2] == find[2] && buf[3] == find[3] && buf[4] == find[4] {
+        if buf[0] == find[0] && buf[1] == find[1] && buf[2] == find[2] && buf[3] == find[3]
+            && buf[4] == find[4]
+        {
             output.write(repl[...])
             n = readFull(input, &buf, 0..<end)
             if n < end {

@@ -34,7 +34,8 @@ let benchmarks: @Sendable () -> Void = {
     for index in 1..<4 {
         replacedOnce =
             index.isMultiple(of: 2)
-            ? referenceReplace(replacedOnce, pattern, capital) : referenceReplace(replacedOnce, capital, pattern)
+            ? referenceReplace(replacedOnce, pattern, capital)
+            : referenceReplace(replacedOnce, capital, pattern)
     }
     let replaced4 = replacedOnce
 
@@ -63,20 +64,24 @@ let benchmarks: @Sendable () -> Void = {
         specialized("PassThrough \(label) x4 nested-right", expected: text) {
             let stage = PassThroughTransform()
             return Pipeline(
-                source: source(), transform: stage.followed(by: stage.followed(by: stage.followed(by: stage))),
+                source: source(),
+                transform: stage.followed(by: stage.followed(by: stage.followed(by: stage))),
                 sink: sink())
         }
         specialized("Replace \(label) x4 nested-right", expected: replaced4) {
             Pipeline(
                 source: source(),
-                transform: try replace(0).followed(by: try replace(1).followed(by: try replace(2).followed(by: try replace(3)))),
+                transform: try replace(0).followed(
+                    by: try replace(1).followed(by: try replace(2).followed(by: try replace(3)))),
                 sink: sink())
         }
         boxed("PassThrough \(label) x1", expected: text) {
             BoxedPipeline(source: source(), transforms: [PassThroughTransform()], sink: sink())
         }
         boxed("PassThrough \(label) x4", expected: text) {
-            BoxedPipeline(source: source(), transforms: Array(repeating: PassThroughTransform(), count: 4), sink: sink())
+            BoxedPipeline(
+                source: source(), transforms: Array(repeating: PassThroughTransform(), count: 4), sink: sink()
+            )
         }
         boxed("Replace \(label) x1", expected: replaced1) {
             BoxedPipeline(source: source(), transforms: [try replace(0)], sink: sink())
@@ -90,7 +95,8 @@ let benchmarks: @Sendable () -> Void = {
 /// Registers `<name> specialized`: the pipeline `make` builds, run again and
 /// again with its source rewound and its sink emptied; guarded at 0 mallocs.
 func specialized<Transform: ByteTransform>(
-    _ name: String, expected: [UInt8], _ make: @escaping () throws -> Pipeline<BytesSource, Transform, BufferSink>
+    _ name: String, expected: [UInt8],
+    _ make: @escaping () throws -> Pipeline<BytesSource, Transform, BufferSink>
 ) {
     let name = "\(name) specialized"
     let state = Prepared<Pipeline<BytesSource, Transform, BufferSink>>()

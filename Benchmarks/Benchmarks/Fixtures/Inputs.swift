@@ -126,7 +126,9 @@ public func referenceReplace(_ input: [UInt8], _ find: [UInt8], _ replacement: [
     output.reserveCapacity(input.count + input.count / 4)
     var i = 0
     while i < input.count {
-        if input[i] == find[0] && i + find.count <= input.count && input[i..<i + find.count].elementsEqual(find) {
+        if input[i] == find[0] && i + find.count <= input.count
+            && input[i..<i + find.count].elementsEqual(find)
+        {
             output.append(contentsOf: replacement)
             i += find.count
         } else {
@@ -146,7 +148,8 @@ public func referenceReplace(_ input: [UInt8], _ find: [UInt8], _ replacement: [
 ///   - what: The benchmark's name, for the message.
 public func verify(_ actual: [UInt8], equals expected: [UInt8], _ what: String) {
     guard actual != expected else { return }
-    let firstDifference = zip(actual, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+    let firstDifference =
+        zip(actual, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
         ?? min(actual.count, expected.count)
     fatalError(
         "\(what): wrong output (\(actual.count) bytes, expected \(expected.count); first difference at byte \(firstDifference))"

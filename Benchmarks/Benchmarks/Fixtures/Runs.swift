@@ -117,7 +117,8 @@ public var zeroMallocs: [BenchmarkMetric: BenchmarkThresholds] {
 
 /// Bytes per second as a custom metric, in MB/s (10^6 bytes), so that
 /// throughput reads directly in the output table.
-public let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
+public let megabytesPerSecond = BenchmarkMetric.custom(
+    "MB/s", polarity: .prefersLarger, useScalingFactor: false)
 
 /// Measures `body`, which moves `byteCount` bytes per run, `runs` times, and
 /// records ``megabytesPerSecond`` after the measured region ends (recording

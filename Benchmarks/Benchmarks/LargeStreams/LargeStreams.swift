@@ -51,7 +51,8 @@ let benchmarks: @Sendable () -> Void = {
                 BoxedPipeline(source: source(bytes), transforms: [transform()], sink: DiscardSink())
             }
             boxed("\(prefix) BufferSink", input: input) { bytes in
-                BoxedPipeline(source: source(bytes), transforms: [transform()], sink: BufferSink(capacity: bytes.count))
+                BoxedPipeline(
+                    source: source(bytes), transforms: [transform()], sink: BufferSink(capacity: bytes.count))
             }
         }
     }
@@ -84,7 +85,8 @@ func specialized<Sink: ByteSink & Reusable>(
 
 /// Registers `<name> boxed`.
 func boxed(
-    _ name: String, input: @escaping @Sendable () -> ([UInt8], [UInt8]), _ make: @escaping ([UInt8]) -> BoxedPipeline
+    _ name: String, input: @escaping @Sendable () -> ([UInt8], [UInt8]),
+    _ make: @escaping ([UInt8]) -> BoxedPipeline
 ) {
     let name = "\(name) boxed"
     let state = Prepared<BoxedPipeline>()
