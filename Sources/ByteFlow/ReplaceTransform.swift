@@ -151,10 +151,13 @@ public struct ReplaceTransform: ByteTransform {
             }
             _held = 0
         }
+        var cursor = _SearchCursor(origin: position)
         while true {
             var found = -1
             if !linear {
-                switch _searcher.find(pattern.baseAddress!, in: base, from: position, to: count) {
+                switch _searcher.find(
+                    pattern.baseAddress!, in: base, from: position, to: count, cursor: &cursor)
+                {
                 case .found(let offset): found = offset
                 case .notFound: break
                 case .prefilterFailed(let resume):
@@ -229,7 +232,8 @@ public struct ReplaceTransform: ByteTransform {
     internal func _writeRange<Next: ByteSink>(
         _ base: UnsafeRawPointer, _ start: Int, _ end: Int, into next: inout Next
     ) throws {
-        try next.write(RawSpan(_unsafeBytes: UnsafeRawBufferPointer(start: base + start, count: end &- start)))
+        try next.write(
+            RawSpan(_unsafeBytes: UnsafeRawBufferPointer(start: base + start, count: end &- start)))
     }
 
     @inlinable
