@@ -6,6 +6,7 @@ usage: generate.py sparse|dense|absent SIZE_BYTES [OUTPUT]   (OUTPUT '-' or abse
 sparse  word-like text, one `elvis` per ~4 KiB (paragraphs drawn from a seeded pool)
 dense   the classic 119-byte stream's 13 pieces in shuffled order, repeated
 absent  the sparse text with no `elvis` at all
+The last byte is always a newline (line-based peers would add one).
 Output is written in pieces, so a size of several GiB streams in constant memory.
 """
 import random
@@ -59,8 +60,11 @@ def main():
     left = size
     while left > 0:
         block = b"".join(rng.choices(pool, k=256))[:left]
-        out.write(block)
         left -= len(block)
+        if left == 0 and block:
+            # End with a newline, as line-based tools (rg, sed) add one.
+            block = block[:-1] + b"\n"
+        out.write(block)
     out.flush()
 
 
