@@ -118,6 +118,7 @@ public final class FileSink: ByteSink {
     ///   ``IOError/bytesTransferred`` counts what reached the descriptor.
     /// - Complexity: O(*n*) in `bytes.byteCount`.
     @inlinable
+    @inline(__always)
     public func write(_ bytes: RawSpan) throws {
         let count = bytes.byteCount
         let used = _used
