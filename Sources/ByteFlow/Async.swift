@@ -46,7 +46,8 @@ extension ByteTransform {
                     stage: .source, bytesRead: bytesRead, bytesWritten: bytesWritten, underlying: error)
             }
             bytesRead &+= chunk.count
-            try _processOneChunk(chunk.span.bytes, into: &sink, bytesRead: bytesRead, bytesWritten: &bytesWritten)
+            try _processOneChunk(
+                chunk.span.bytes, into: &sink, bytesRead: bytesRead, bytesWritten: &bytesWritten)
         }
         try _finishStream(into: &sink, bytesRead: bytesRead, bytesWritten: &bytesWritten)
         return PipelineSummary(bytesRead: bytesRead, bytesWritten: bytesWritten)
@@ -58,16 +59,17 @@ extension ByteTransform {
     internal mutating func _processOneChunk<Sink: ByteSink>(
         _ chunk: RawSpan, into sink: inout Sink, bytesRead: Int, bytesWritten: inout Int
     ) throws(PipelineError) {
-        try withUnsafeMutablePointer(to: &sink) { (sink) throws(PipelineError) in
-            var metered = _MeteredSink(base: sink)
-            defer { bytesWritten &+= metered.bytesWritten }
-            do {
-                try process(chunk, into: &metered)
-            } catch {
-                throw PipelineError(
-                    stage: metered.failed ? .sink : .transform, bytesRead: bytesRead,
-                    bytesWritten: bytesWritten &+ metered.bytesWritten, underlying: error)
-            }
+        var metered = _MeteredSink(base: _take(&sink))
+        defer {
+            _restore(&sink, metered.base)
+            bytesWritten &+= metered.bytesWritten
+        }
+        do {
+            try process(chunk, into: &metered)
+        } catch {
+            throw PipelineError(
+                stage: metered.failed ? .sink : .transform, bytesRead: bytesRead,
+                bytesWritten: bytesWritten &+ metered.bytesWritten, underlying: error)
         }
     }
 
@@ -76,17 +78,18 @@ extension ByteTransform {
     internal mutating func _finishStream<Sink: ByteSink>(
         into sink: inout Sink, bytesRead: Int, bytesWritten: inout Int
     ) throws(PipelineError) {
-        try withUnsafeMutablePointer(to: &sink) { (sink) throws(PipelineError) in
-            var metered = _MeteredSink(base: sink)
-            defer { bytesWritten &+= metered.bytesWritten }
-            do {
-                try finish(into: &metered)
-                try metered.flush()
-            } catch {
-                throw PipelineError(
-                    stage: metered.failed ? .sink : .transform, bytesRead: bytesRead,
-                    bytesWritten: bytesWritten &+ metered.bytesWritten, underlying: error)
-            }
+        var metered = _MeteredSink(base: _take(&sink))
+        defer {
+            _restore(&sink, metered.base)
+            bytesWritten &+= metered.bytesWritten
+        }
+        do {
+            try finish(into: &metered)
+            try metered.flush()
+        } catch {
+            throw PipelineError(
+                stage: metered.failed ? .sink : .transform, bytesRead: bytesRead,
+                bytesWritten: bytesWritten &+ metered.bytesWritten, underlying: error)
         }
     }
 }

@@ -120,45 +120,61 @@ internal struct _BoxedStages: ByteTransform {
 
     @usableFromInline
     mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
-        try withUnsafeMutablePointer(to: &next) { next in
-            var downstream = _BoxedStageSink(stages: stages, index: 0, sink: next)
-            try downstream.write(chunk)
-        }
+        try Self.push(chunk, through: stages, from: 0, into: &next)
     }
 
     @usableFromInline
     mutating func finish<Next: ByteSink>(into next: inout Next) throws {
-        try withUnsafeMutablePointer(to: &next) { next in
-            for index in stages.indices {
-                var downstream = _BoxedStageSink(stages: stages, index: index &+ 1, sink: next)
+        for index in stages.indices {
+            try _BoxedStageSink.lending(stages, index &+ 1, &next) { downstream in
                 try stages[index].finish(into: &downstream)
             }
+        }
+    }
+
+    /// Passes `bytes` to stage `index`, or to `next` once past the last stage.
+    /// The downstream of a stage is lent `next` (see Lending.swift), so the
+    /// sink's type stays the same at every hop.
+    @usableFromInline
+    static func push<Next: ByteSink>(
+        _ bytes: RawSpan, through stages: UnsafeMutableBufferPointer<any ByteTransform>, from index: Int,
+        into next: inout Next
+    ) throws {
+        guard index < stages.count else { return try next.write(bytes) }
+        try _BoxedStageSink.lending(stages, index &+ 1, &next) { downstream in
+            try stages[index].process(bytes, into: &downstream)
         }
     }
 }
 
 /// The input of boxed stage `index`, or of the sink once `index` is past the
-/// last stage.
+/// last stage. It owns the sink while it exists.
 @usableFromInline
-internal struct _BoxedStageSink<Sink: ByteSink>: ByteSink {
+internal struct _BoxedStageSink<Next: ByteSink>: ByteSink {
     @usableFromInline let stages: UnsafeMutableBufferPointer<any ByteTransform>
     @usableFromInline let index: Int
-    @usableFromInline let sink: UnsafeMutablePointer<Sink>
+    @usableFromInline var next: Next
 
     @usableFromInline
-    init(stages: UnsafeMutableBufferPointer<any ByteTransform>, index: Int, sink: UnsafeMutablePointer<Sink>) {
+    init(stages: UnsafeMutableBufferPointer<any ByteTransform>, index: Int, next: Next) {
         self.stages = stages
         self.index = index
-        self.sink = sink
+        self.next = next
     }
 
     @usableFromInline
     mutating func write(_ bytes: RawSpan) throws {
-        if index == stages.count {
-            try sink.pointee.write(bytes)
-        } else {
-            var downstream = _BoxedStageSink(stages: stages, index: index &+ 1, sink: sink)
-            try stages[index].process(bytes, into: &downstream)
-        }
+        try _BoxedStages.push(bytes, through: stages, from: index, into: &next)
+    }
+
+    /// Runs `body` with the input of stage `index`, lent `next` until it returns.
+    @usableFromInline
+    static func lending(
+        _ stages: UnsafeMutableBufferPointer<any ByteTransform>, _ index: Int, _ next: inout Next,
+        _ body: (inout Self) throws -> Void
+    ) rethrows {
+        var sink = Self(stages: stages, index: index, next: _take(&next))
+        defer { _restore(&next, sink.next) }
+        try body(&sink)
     }
 }

@@ -29,48 +29,18 @@ public struct Chain<First: ByteTransform, Second: ByteTransform>: ByteTransform 
     /// - Complexity: The cost of the two stages; the chain adds none.
     @inlinable
     public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
-        try withUnsafeMutablePointer(to: &second) { second in
-            try withUnsafeMutablePointer(to: &next) { next in
-                var downstream = _TransformSink(transform: second, next: next)
-                try first.process(chunk, into: &downstream)
-            }
+        try _TransformSink.lending(&second, &next) { downstream in
+            try first.process(chunk, into: &downstream)
         }
     }
 
     /// Finishes ``first`` into ``second``, then ``second`` into `next`.
     @inlinable
     public mutating func finish<Next: ByteSink>(into next: inout Next) throws {
-        try withUnsafeMutablePointer(to: &second) { second in
-            try withUnsafeMutablePointer(to: &next) { next in
-                var downstream = _TransformSink(transform: second, next: next)
-                try first.finish(into: &downstream)
-            }
+        try _TransformSink.lending(&second, &next) { downstream in
+            try first.finish(into: &downstream)
         }
         try second.finish(into: &next)
-    }
-}
-
-/// A sink that feeds a transform whose output goes to another sink.
-///
-/// It refers to both through pointers rather than holding copies: a copy of a
-/// sink that owns an array would make the next write copy the whole array.
-/// The pointers are valid only inside the `withUnsafeMutablePointer` scopes
-/// of ``Chain`` and ``BoxedPipeline``, which is where every instance lives.
-@frozen
-@usableFromInline
-internal struct _TransformSink<Transform: ByteTransform, Next: ByteSink>: ByteSink {
-    @usableFromInline let transform: UnsafeMutablePointer<Transform>
-    @usableFromInline let next: UnsafeMutablePointer<Next>
-
-    @inlinable
-    init(transform: UnsafeMutablePointer<Transform>, next: UnsafeMutablePointer<Next>) {
-        self.transform = transform
-        self.next = next
-    }
-
-    @inlinable
-    mutating func write(_ bytes: RawSpan) throws {
-        try transform.pointee.process(bytes, into: &next.pointee)
     }
 }
 

@@ -236,47 +236,46 @@ internal func _runPipeline<Source: ByteSource, Transform: ByteTransform, Sink: B
 ) throws(PipelineError) -> PipelineSummary {
     var bytesRead = 0
     var inBody = false
-    return try withUnsafeMutablePointer(to: &sink) { (sink) throws(PipelineError) -> PipelineSummary in
-        var metered = _MeteredSink(base: sink)
-        do {
-            while try source.read({ chunk in
-                inBody = true
-                bytesRead &+= chunk.byteCount
-                try transform.process(chunk, into: &metered)
-                inBody = false
-            }) {}
+    var metered = _MeteredSink(base: _take(&sink))
+    defer { _restore(&sink, metered.base) }
+    do {
+        while try source.read({ chunk in
             inBody = true
-            try transform.finish(into: &metered)
+            bytesRead &+= chunk.byteCount
+            try transform.process(chunk, into: &metered)
             inBody = false
-            try metered.flush()
-        } catch {
-            let stage: PipelineError.Stage =
-                metered.failed ? .sink : (inBody ? .transform : .source)
-            throw PipelineError(
-                stage: stage, bytesRead: bytesRead, bytesWritten: metered.bytesWritten, underlying: error)
-        }
-        return PipelineSummary(bytesRead: bytesRead, bytesWritten: metered.bytesWritten)
+        }) {}
+        inBody = true
+        try transform.finish(into: &metered)
+        inBody = false
+        try metered.flush()
+    } catch {
+        let stage: PipelineError.Stage = metered.failed ? .sink : (inBody ? .transform : .source)
+        throw PipelineError(
+            stage: stage, bytesRead: bytesRead, bytesWritten: metered.bytesWritten, underlying: error)
     }
+    return PipelineSummary(bytesRead: bytesRead, bytesWritten: metered.bytesWritten)
 }
 
 /// Counts what reaches the sink and notes whether the sink threw, so that a
-/// ``PipelineError`` can name the failing stage. One add per write.
+/// ``PipelineError`` can name the failing stage. One add per write. It owns
+/// the sink during a run (see Lending.swift for why it does not point to it).
 @frozen
 @usableFromInline
 internal struct _MeteredSink<Base: ByteSink>: ByteSink {
-    @usableFromInline let base: UnsafeMutablePointer<Base>
+    @usableFromInline var base: Base
     @usableFromInline var bytesWritten = 0
     @usableFromInline var failed = false
 
     @inlinable
-    init(base: UnsafeMutablePointer<Base>) {
+    init(base: Base) {
         self.base = base
     }
 
     @inlinable
     mutating func write(_ bytes: RawSpan) throws {
         do {
-            try base.pointee.write(bytes)
+            try base.write(bytes)
         } catch {
             failed = true
             throw error
@@ -287,7 +286,7 @@ internal struct _MeteredSink<Base: ByteSink>: ByteSink {
     @inlinable
     mutating func flush() throws {
         do {
-            try base.pointee.flush()
+            try base.flush()
         } catch {
             failed = true
             throw error
