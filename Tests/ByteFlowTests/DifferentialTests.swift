@@ -60,7 +60,7 @@ private struct DifferentialCase: CustomStringConvertible {
         let fixedLimit = max(2, min(input.count + 1, 80))
         chunkings.append(.fixed(Int.random(in: 1...fixedLimit, using: &random)))
         if Int.random(in: 0..<4, using: &random) == 0 { chunkings.append(.whole) }
-        if Int.random(in: 0..<40, using: &random) == 0 { makePrefilterDefeating(using: &random) }
+        if Int.random(in: 0..<80, using: &random) == 0 { makePrefilterDefeating(using: &random) }
     }
 
     /// Replaces the case with one that makes the SIMD prefilter give up:
@@ -76,8 +76,8 @@ private struct DifferentialCase: CustomStringConvertible {
         // The prefilter's budget for failed candidates grows with the bytes
         // one search call scans, so it gives up only in a long stretch with
         // no match; after that, matches come often, sometimes back to back.
-        let quiet = Int.random(in: 800...2500, using: &random)
-        let length = quiet + Int.random(in: 0...1500, using: &random)
+        let quiet = Int.random(in: 800...2000, using: &random)
+        let length = quiet + Int.random(in: 0...800, using: &random)
         while input.count < length {
             if input.count > quiet && Int.random(in: 0..<8, using: &random) == 0 {
                 for _ in 0...Int.random(in: 0...2, using: &random) { input += pattern }

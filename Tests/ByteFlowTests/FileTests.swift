@@ -1,0 +1,294 @@
+import ByteFlow
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// Catches what `body` throws as an `E`, or records an issue.
+func caught<E: Error>(
+    _ errorType: E.Type, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+) -> E? {
+    do {
+        try body()
+        Issue.record("expected \(E.self) to be thrown, nothing was", sourceLocation: sourceLocation)
+    } catch let error as E {
+        return error
+    } catch {
+        Issue.record("expected \(E.self), got \(type(of: error)): \(error)", sourceLocation: sourceLocation)
+    }
+    return nil
+}
+
+@Suite("Files and pipes")
+struct FileTests {
+    let elvis: ReplaceTransform
+
+    init() throws {
+        elvis = try ReplaceTransform("elvis", with: "Elvis Presley")
+    }
+
+    // MARK: Round trips through files
+
+    @Test(
+        "file round trip",
+        arguments: [
+            (1, 1), (1, 4096), (7, 3), (4096, 1), (4096, 65536), (65536, 7), (5000, 5000),
+            (FileSource.defaultChunkSize, FileSink.defaultBufferSize),
+        ])
+    func fileRoundTrip(chunkSize: Int, bufferSize: Int) throws {
+        // One-byte chunks or buffers mean a system call per byte: keep those
+        // files small.
+        let size = min(chunkSize, bufferSize) == 1 ? 6000 : 300_000
+        let input = elvisText(size, seed: UInt64(chunkSize &* 31 &+ bufferSize))
+        let expected = referenceReplace(input, utf8("elvis"), utf8("Elvis Presley"))
+        try withTemporaryDirectory { directory in
+            let inPath = directory + "/in.txt"
+            try createFile(inPath, input)
+            do {
+                let outPath = directory + "/specialized.txt"
+                var pipeline = try FileSource(path: inPath, chunkSize: chunkSize)
+                    .transformed(by: elvis)
+                    .into(try FileSink(path: outPath, bufferSize: bufferSize))
+                let summary = try pipeline.run()
+                #expect(summary == PipelineSummary(bytesRead: input.count, bytesWritten: expected.count))
+                #expect(pipeline.source.bytesRead == input.count)
+                #expect(pipeline.source.path == inPath)
+                #expect(pipeline.sink.bytesWritten == expected.count)
+                #expect(pipeline.sink.bufferedByteCount == 0)
+                expectBytes(try contentsOfFile(outPath), equal: expected)
+                try pipeline.sink.close()
+                try pipeline.source.close()
+                #expect(openDescriptors(inside: directory).isEmpty, "closed explicitly")
+            }
+            do {
+                let outPath = directory + "/boxed.txt"
+                var boxed = BoxedPipeline(
+                    source: try FileSource(path: inPath, chunkSize: chunkSize), transforms: [elvis],
+                    sink: try FileSink(path: outPath, bufferSize: bufferSize))
+                try boxed.run()
+                expectBytes(try contentsOfFile(outPath), equal: expected)
+                withExtendedLifetime(boxed) {
+                    #expect(openDescriptors(inside: directory).count == 2, "open while the stages live")
+                }
+            }
+            #expect(openDescriptors(inside: directory).isEmpty, "closed by deinit")
+        }
+    }
+
+    @Test func emptyFileGivesEmptyOutput() throws {
+        try withTemporaryDirectory { directory in
+            try createFile(directory + "/empty", [])
+            var pipeline = try FileSource(path: directory + "/empty", chunkSize: 16)
+                .transformed(by: elvis)
+                .into(try FileSink(path: directory + "/out", bufferSize: 16))
+            #expect(try pipeline.run() == PipelineSummary(bytesRead: 0, bytesWritten: 0))
+            #expect(try contentsOfFile(directory + "/out") == [])
+        }
+    }
+
+    @Test func fileSinkTruncatesAnExistingFile() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/out"
+            try createFile(path, [UInt8](repeating: 0x41, count: 1000))
+            var pipeline = BytesSource("elvis").transformed(by: elvis).into(try FileSink(path: path))
+            try pipeline.run()
+            try pipeline.sink.close()
+            try pipeline.sink.close()  // a second close does nothing
+            #expect(try contentsOfFile(path) == utf8("Elvis Presley"))
+        }
+    }
+
+    // MARK: Opening errors
+
+    @Test func missingFileThrowsIOErrorWithPathAndReason() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/does-not-exist"
+            guard let error = caught(IOError.self, { _ = try FileSource(path: path) }) else { return }
+            #expect(error.operation == "open")
+            #expect(error.path == path)
+            #expect(error.code == ENOENT)
+            #expect(error.reason == String(cString: strerror(ENOENT)))
+            #expect(error.description.contains(path))
+            #expect(error.description.contains(error.reason))
+        }
+    }
+
+    @Test func directoryAsSourceThrowsIOError() throws {
+        try withTemporaryDirectory { directory in
+            guard let error = caught(IOError.self, { _ = try FileSource(path: directory) }) else { return }
+            #expect(error.path == directory)
+            #expect(error.code == EISDIR)
+            #expect(error.description.contains(directory))
+            #expect(error.description.contains(String(cString: strerror(EISDIR))))
+            #expect(openDescriptors(inside: directory).isEmpty, "the directory's descriptor is closed")
+        }
+    }
+
+    @Test func sinkInMissingDirectoryThrowsIOError() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/no/such/dir/out"
+            guard let error = caught(IOError.self, { _ = try FileSink(path: path) }) else { return }
+            #expect(error.operation == "open")
+            #expect(error.path == path)
+            #expect(error.code == ENOENT)
+        }
+    }
+
+    @Test func invalidSizesAreRejected() throws {
+        #expect(throws: ByteFlowError.invalidChunkSize(0)) { try FileSource(path: "/dev/null", chunkSize: 0) }
+        #expect(throws: ByteFlowError.invalidChunkSize(-1)) {
+            try FileSink(path: "/dev/null", bufferSize: -1)
+        }
+        #expect(throws: ByteFlowError.invalidChunkSize(0)) { try FileSource.standardInput(chunkSize: 0) }
+        #expect(throws: ByteFlowError.invalidChunkSize(0)) { try FileSink.standardOutput(bufferSize: 0) }
+        #expect(throws: ByteFlowError.invalidChunkSize(0)) { try FileSource(fileDescriptor: 0, chunkSize: 0) }
+        #expect(throws: ByteFlowError.invalidChunkSize(0)) { try FileSink(fileDescriptor: 1, bufferSize: 0) }
+        #expect(try FileSource.standardInput().path == "standard input")
+        #expect(try FileSink.standardOutput().path == "standard output")
+    }
+
+    // MARK: A full device
+
+    /// `/dev/full` takes no byte: `write(2)` fails with `ENOSPC`. With a
+    /// small buffer the failure comes from a write, with the default buffer
+    /// from the final flush; either way `run()` names the sink.
+    @Test("writing to /dev/full", arguments: [16, FileSink.defaultBufferSize])
+    func fullDevice(bufferSize: Int) throws {
+        let input = utf8(String(repeating: "elvis ", count: 20))
+        let expectedOutput = referenceReplace(input, utf8("elvis"), utf8("Elvis Presley"))
+        for boxed in [false, true] {
+            // Opened for writing only; the device itself is never touched.
+            let fd = open("/dev/full", O_WRONLY | O_CLOEXEC)
+            try #require(fd >= 0)
+            do {
+                let sink = try FileSink(
+                    fileDescriptor: fd, path: "/dev/full", bufferSize: bufferSize, closesOnDeinit: true)
+                let source = try BytesSource(input, chunkSize: 10)
+                let error = caught(PipelineError.self) {
+                    if boxed {
+                        var pipeline = BoxedPipeline(source: source, transforms: [elvis], sink: sink)
+                        try pipeline.run()
+                    } else {
+                        var pipeline = source.transformed(by: elvis).into(sink)
+                        try pipeline.run()
+                    }
+                }
+                guard let error else { continue }
+                #expect(error.stage == .sink)
+                let io = try #require(error.underlying as? IOError)
+                #expect(io.code == ENOSPC)
+                #expect(io.operation == "write")
+                #expect(io.path == "/dev/full")
+                #expect(io.bytesTransferred == 0)
+                #expect(error.description.contains("/dev/full"))
+                #expect(error.description.contains(String(cString: strerror(ENOSPC))))
+                #expect(sink.bytesWritten == 0)
+                #expect(sink.bufferedByteCount == 0, "failed bytes are dropped, not kept for later")
+                if bufferSize == FileSink.defaultBufferSize {
+                    // Everything was taken into the buffer; the flush failed.
+                    #expect(error.bytesRead == input.count)
+                    #expect(error.bytesWritten == expectedOutput.count)
+                } else {
+                    #expect(error.bytesWritten < bufferSize)
+                    #expect(error.bytesRead < input.count)
+                }
+            }
+            #expect(!descriptor(fd, isOpenOn: "/dev/full"), "closed when the sink went away")
+        }
+    }
+
+    @Test func fileSinkByPathOnFullDevice() throws {
+        // FileSink(path:) opens with O_CREAT | O_TRUNC, which leave an
+        // existing character device as it is.
+        let sink = try FileSink(path: "/dev/full", bufferSize: 4)
+        var pipeline = BytesSource("elvis").transformed(by: elvis).into(sink)
+        guard let error = caught(PipelineError.self, { try pipeline.run() }) else { return }
+        #expect(error.stage == .sink)
+        #expect((error.underlying as? IOError)?.code == ENOSPC)
+        #expect(throws: Never.self) { try sink.close() }
+    }
+
+    // MARK: Pipes
+
+    /// A sink writing into a 4 KiB pipe whose reader is slow: `write(2)`
+    /// blocks, or with a non-blocking descriptor returns short writes and
+    /// `EAGAIN`; every byte must arrive, in order.
+    @Test(
+        "FileSink into a slow pipe", .timeLimit(.minutes(1)),
+        arguments: [false, true], [1, 100, 4096, 65536, FileSink.defaultBufferSize])
+    func sinkIntoSlowPipe(nonBlocking: Bool, bufferSize: Int) throws {
+        let input = elvisText(bufferSize == 1 ? 20_000 : 200_000, seed: UInt64(bufferSize))
+        let expected = referenceReplace(input, utf8("elvis"), utf8("Elvis Presley"))
+        for boxed in [false, true] {
+            let pipe = try makePipe(capacity: 4096, nonBlockingWrite: nonBlocking)
+            let reader = BackgroundWork { drain(pipe.read) }
+            var sinkWritten = -1
+            do {
+                // Whatever happens, the reader sees the end of the stream,
+                // and the read end stays open until it has: closing it under
+                // a writer would raise SIGPIPE and kill the test process.
+                defer { close(pipe.write) }
+                let sink = try FileSink(fileDescriptor: pipe.write, path: "pipe", bufferSize: bufferSize)
+                let source = try BytesSource(input, chunkSize: 3000)
+                if boxed {
+                    var pipeline = BoxedPipeline(source: source, transforms: [elvis], sink: sink)
+                    try pipeline.run()
+                } else {
+                    var pipeline = source.transformed(by: elvis).into(sink)
+                    try pipeline.run()
+                }
+                sinkWritten = sink.bytesWritten
+            } catch {
+                Issue.record("run failed: \(error)")
+            }
+            let (received, error) = reader.wait()
+            close(pipe.read)
+            #expect(error == nil)
+            #expect(sinkWritten == expected.count)
+            expectBytes(
+                received, equal: expected, "non-blocking \(nonBlocking), buffer \(bufferSize), boxed \(boxed)"
+            )
+        }
+    }
+
+    /// A source reading a pipe that a writer fills in pieces of varying size:
+    /// chunks are whatever `read(2)` returns.
+    @Test(
+        "FileSource from a pipe", .timeLimit(.minutes(1)),
+        arguments: [false, true], [1, 777, FileSource.defaultChunkSize])
+    func sourceFromPipe(nonBlocking: Bool, chunkSize: Int) throws {
+        let input = elvisText(chunkSize == 1 ? 10_000 : 200_000, seed: UInt64(chunkSize))
+        let expected = referenceReplace(input, utf8("elvis"), utf8("Elvis Presley"))
+        for boxed in [false, true] {
+            let pipe = try makePipe(capacity: 4096, nonBlockingRead: nonBlocking)
+            let writer = BackgroundWork { feed(pipe.write, input, seed: UInt64(chunkSize)) }
+            var output: [UInt8] = []
+            do {
+                let source = try FileSource(fileDescriptor: pipe.read, path: "pipe", chunkSize: chunkSize)
+                if boxed {
+                    var pipeline = BoxedPipeline(source: source, transforms: [elvis], sink: BufferSink())
+                    try pipeline.run()
+                    output = pipeline.sink(as: BufferSink.self)?.bytes ?? []
+                } else {
+                    var pipeline = source.transformed(by: elvis).into(BufferSink())
+                    try pipeline.run()
+                    output = pipeline.sink.bytes
+                }
+                #expect(source.bytesRead == input.count)
+            } catch {
+                Issue.record("run failed: \(error)")
+            }
+            // Read what a failed run left, so that the writer finishes
+            // before the read end closes (else SIGPIPE kills the process).
+            _ = drain(pipe.read, slowly: false)
+            close(pipe.read)
+            #expect(writer.wait() == nil)
+            expectBytes(
+                output, equal: expected,
+                "non-blocking \(nonBlocking), chunk size \(chunkSize), boxed \(boxed)")
+        }
+    }
+}
