@@ -101,6 +101,19 @@ struct FileTests {
         }
     }
 
+    @Test func fileSinkTakesEmptyChunks() throws {
+        try withTemporaryDirectory { directory in
+            let input = utf8("elvis and elvis")
+            for bufferSize in [1, 4, 100] {
+                let path = directory + "/out\(bufferSize)"
+                var pipeline = ChunkedSource(input, .pieces([0, 3, 0, 0, 4, 0, 100, 0]))
+                    .into(try FileSink(path: path, bufferSize: bufferSize))
+                #expect(try pipeline.run() == PipelineSummary(bytesRead: 15, bytesWritten: 15))
+                #expect(try contentsOfFile(path) == input)
+            }
+        }
+    }
+
     // MARK: Opening errors
 
     @Test func missingFileThrowsIOErrorWithPathAndReason() throws {

@@ -42,7 +42,7 @@ struct ByteCounter: ByteTransform {
     }
 }
 
-private func uppercased(_ bytes: [UInt8]) -> [UInt8] {
+func uppercased(_ bytes: [UInt8]) -> [UInt8] {
     bytes.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }
 }
 
