@@ -362,6 +362,39 @@ struct FaultInjectionTests {
         #expect(throws: Never.self) { try sink.close() }  // nothing left to do
     }
 
+    /// Regression: after `close()`, a FileSink or FileSource kept using its
+    /// old descriptor number. The kernel hands the lowest free number to the
+    /// next `open`, so a later flush wrote the bytes into whatever file was
+    /// opened next, silently, and a read read from it.
+    @Test func useAfterCloseDoesNotTouchARecycledDescriptor() throws {
+        try withTemporaryDirectory { directory in
+            let sink = try FileSink(path: directory + "/closed-sink", bufferSize: 16)
+            try sink.close()
+            // Likely to receive the number the sink just closed.
+            let bystander = try FileSink(path: directory + "/bystander", bufferSize: 16)
+            try sink.write(utf8("lost").span.bytes)  // only buffered
+            let error = caught(IOError.self) { try sink.flush() }
+            #expect(error?.code == EBADF)
+            #expect(throws: IOError.self) { try sink.write([UInt8](repeating: 1, count: 100).span.bytes) }
+            try bystander.close()
+            #expect(try contentsOfFile(directory + "/bystander") == [], "bytes went into another file")
+
+            try createFile(directory + "/in", utf8("source bytes"))
+            try createFile(directory + "/other", utf8("someone else's bytes"))
+            let source = try FileSource(path: directory + "/in")
+            try source.close()
+            let other = try FileSource(path: directory + "/other")
+            var read: [UInt8] = []
+            let readError = caught(IOError.self) {
+                _ = try source.read { chunk in chunk.withUnsafeBytes { read += $0 } }
+            }
+            #expect(readError?.code == EBADF)
+            #expect(read.isEmpty, "read another file's bytes")
+            #expect(source.bytesRead == 0)
+            try other.close()
+        }
+    }
+
     // MARK: Error texts
 
     @Test func errorsDescribeThemselves() {
