@@ -116,6 +116,7 @@ public final class FileSink: ByteSink {
     @usableFromInline
     internal func _writeLarge(_ source: UnsafeRawBufferPointer) throws(IOError) {
         try flush()
+        try _checkOpen()
         if source.count >= _buffer.count {
             try _writeAll(_fd, source.baseAddress!, source.count, path: path, transferred: &bytesWritten)
         } else {
@@ -134,7 +135,16 @@ public final class FileSink: ByteSink {
         guard _used > 0 else { return }
         let count = _used
         _used = 0
+        try _checkOpen()
         try _writeAll(_fd, _buffer.baseAddress!, count, path: path, transferred: &bytesWritten)
+    }
+
+    /// Throws `EBADF` once ``close()`` closed the descriptor: its number may
+    /// belong to a file opened since, which must not receive our bytes.
+    private func _checkOpen() throws(IOError) {
+        guard !_closed else {
+            throw IOError(operation: "write", path: path, code: EBADF, bytesTransferred: bytesWritten)
+        }
     }
 
     /// Flushes, then closes the descriptor if the sink owns it.

@@ -114,6 +114,10 @@ public final class FileSource: ByteSource {
     /// Fills the buffer with one `read(2)`; returns the byte count, 0 at end.
     @usableFromInline
     internal func _fill() throws(IOError) -> Int {
+        // After close() the number may belong to a file opened since.
+        guard !_closed else {
+            throw IOError(operation: "read", path: path, code: EBADF, bytesTransferred: bytesRead)
+        }
         let count = try _read(_fd, _buffer.baseAddress!, _buffer.count, path: path, transferred: bytesRead)
         bytesRead += count
         return count
