@@ -278,6 +278,29 @@ struct FaultInjectionTests {
         }
     }
 
+    /// Regression: a run that failed while a ReplaceTransform held back a
+    /// partial match ("elv") left it in that state, so the next run of the
+    /// reused pipeline began its output with the previous stream's "elv".
+    @Test func reuseAfterAFailedRunStartsClean() throws {
+        let failing = FailingSource(utf8("xx elv"), chunkSize: 6, failingChunk: 1)
+        let next = FailingSource(utf8("abc elvis"), chunkSize: 4, failingChunk: .max)
+
+        var specialized = failing.transformed(by: elvis).into(BufferSink())
+        #expect(throws: PipelineError.self) { try specialized.run() }
+        #expect(specialized.sink.string == "xx ")
+        specialized.source = next
+        specialized.sink.removeAll()
+        try specialized.run()
+        #expect(specialized.sink.string == "abc Elvis", "specialized")
+
+        var boxed = BoxedPipeline(source: failing, transforms: [elvis], sink: BufferSink())
+        #expect(throws: PipelineError.self) { try boxed.run() }
+        boxed.source = next
+        boxed.sink = BufferSink()
+        try boxed.run()
+        #expect(boxed.sink(as: BufferSink.self)?.string == "abc Elvis", "boxed")
+    }
+
     // MARK: With files: failures leak no descriptor
 
     @Test func failuresWithFileStagesCloseEveryDescriptor() throws {
