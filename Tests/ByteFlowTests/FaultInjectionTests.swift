@@ -142,10 +142,11 @@ struct FaultInjectionTests {
     /// the transform made of them (without the bytes it still held back).
     @Test("source fails mid-stream", arguments: [1, 3, 8, 119])
     func sourceFails(chunkSize: Int) throws {
-        let chunkCount = (classicInput.count + chunkSize - 1) / chunkSize
+        let chunkCount = (classicTableInput.count + chunkSize - 1) / chunkSize
         for failingChunk in 0..<chunkCount {
             for boxed in [false, true] {
-                let source = FailingSource(classicInput, chunkSize: chunkSize, failingChunk: failingChunk)
+                let source = FailingSource(
+                    classicTableInput, chunkSize: chunkSize, failingChunk: failingChunk)
                 guard let (error, sink) = runFailing(boxed: boxed, source, elvis, BufferSink()) else {
                     continue
                 }
@@ -173,10 +174,10 @@ struct FaultInjectionTests {
     @Test("sink fails after n bytes", arguments: [0, 1, 4, 50, 118])
     func sinkFails(limit: Int) throws {
         let chained = elvis.followed(by: UppercaseTransform(scratchSize: 4))
-        let expected = uppercased(classicOutput)
+        let expected = uppercased(classicTableOutput)
         for chunkSize in [1, 5, 119] {
             for boxed in [false, true] {
-                let source = try BytesSource(classicInput, chunkSize: chunkSize)
+                let source = try BytesSource(classicTableInput, chunkSize: chunkSize)
                 guard
                     let (error, sink) = runFailing(
                         boxed: boxed, source, chained, boxedAs: [elvis, UppercaseTransform(scratchSize: 4)],
@@ -188,21 +189,21 @@ struct FaultInjectionTests {
                 #expect(error.bytesWritten == sink.bytes.count, "\(context)")
                 #expect(sink.bytes.count <= limit, "\(context)")
                 #expect(Array(expected.prefix(sink.bytes.count)) == sink.bytes, "\(context)")
-                #expect(error.bytesRead > 0 && error.bytesRead <= classicInput.count, "\(context)")
+                #expect(error.bytesRead > 0 && error.bytesRead <= classicTableInput.count, "\(context)")
             }
         }
     }
 
     @Test func sinkFailsOnFlush() throws {
         for boxed in [false, true] {
-            let source = try BytesSource(classicInput, chunkSize: 10)
+            let source = try BytesSource(classicTableInput, chunkSize: 10)
             guard let (error, sink) = runFailing(boxed: boxed, source, elvis, FailingSink(failsOnFlush: true))
             else { continue }
             #expect(error.stage == .sink)
             #expect(error.underlying as? InjectedFault == .flush)
-            #expect(error.bytesRead == classicInput.count)
-            #expect(error.bytesWritten == classicOutput.count)
-            #expect(sink.bytes == classicOutput)
+            #expect(error.bytesRead == classicTableInput.count)
+            #expect(error.bytesWritten == classicTableOutput.count)
+            #expect(sink.bytes == classicTableOutput)
         }
     }
 
@@ -226,7 +227,7 @@ struct FaultInjectionTests {
     func transformFailsInProcess(limit: Int) throws {
         for chunkSize in [1, 7, 119] {
             for boxed in [false, true] {
-                let source = try BytesSource(classicInput, chunkSize: chunkSize)
+                let source = try BytesSource(classicTableInput, chunkSize: chunkSize)
                 let failing = FailingTransform(processLimit: limit)
                 guard let (error, sink) = runFailing(boxed: boxed, source, failing, BufferSink()) else {
                     continue
@@ -236,8 +237,9 @@ struct FaultInjectionTests {
                 let chunksRead = limit / chunkSize + 1
                 #expect(error.stage == .transform, "\(context)")
                 #expect(error.underlying as? InjectedFault == .process, "\(context)")
-                #expect(error.bytesRead == min(classicInput.count, chunksRead * chunkSize), "\(context)")
-                #expect(sink.bytes == Array(classicInput.prefix((chunksRead - 1) * chunkSize)), "\(context)")
+                #expect(error.bytesRead == min(classicTableInput.count, chunksRead * chunkSize), "\(context)")
+                #expect(
+                    sink.bytes == Array(classicTableInput.prefix((chunksRead - 1) * chunkSize)), "\(context)")
                 #expect(error.bytesWritten == sink.bytes.count, "\(context)")
             }
         }
@@ -270,7 +272,7 @@ struct FaultInjectionTests {
         for boxed in [false, true] {
             guard
                 let (error, _) = runFailing(
-                    boxed: boxed, try BytesSource(classicInput, chunkSize: 9), stages,
+                    boxed: boxed, try BytesSource(classicTableInput, chunkSize: 9), stages,
                     boxedAs: [elvis, FailingTransform(), UppercaseTransform()], FailingSink(limit: 20))
             else { continue }
             #expect(error.stage == .sink)

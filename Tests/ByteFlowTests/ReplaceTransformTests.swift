@@ -22,8 +22,8 @@ let classicCases: [(input: String, output: String)] = [
 ]
 
 /// All classic inputs, concatenated: 119 bytes.
-let classicInput = utf8(classicCases.map(\.input).joined())
-let classicOutput = utf8(classicCases.map(\.output).joined())
+let classicTableInput = utf8(classicCases.map(\.input).joined())
+let classicTableOutput = utf8(classicCases.map(\.output).joined())
 
 /// Test-wide seed for the random chunkings of this file; printed by
 /// ``Chunking`` in every failure message.
@@ -50,32 +50,33 @@ struct ReplaceTransformTests {
     }
 
     @Test func classicConcatenationIs119Bytes() {
-        #expect(classicInput.count == 119)
-        #expect(referenceReplace(classicInput, utf8("elvis"), utf8("Elvis")) == classicOutput)
+        #expect(classicTableInput.count == 119)
+        #expect(referenceReplace(classicTableInput, utf8("elvis"), utf8("Elvis")) == classicTableOutput)
     }
 
     /// The library's own ``BytesSource`` cutting the classic input, in every
     /// chunk size from 1 to past its length.
     @Test("classic concatenation, chunk size", arguments: 1...130)
     func classicConcatenation(chunkSize: Int) throws {
-        var specialized = try BytesSource(classicInput, chunkSize: chunkSize)
+        var specialized = try BytesSource(classicTableInput, chunkSize: chunkSize)
             .transformed(by: elvis)
             .into(BufferSink())
         let summary = try specialized.run()
-        #expect(specialized.sink.bytes == classicOutput, "specialized, chunk size \(chunkSize)")
+        #expect(specialized.sink.bytes == classicTableOutput, "specialized, chunk size \(chunkSize)")
         #expect(summary == PipelineSummary(bytesRead: 119, bytesWritten: 119))
 
         var boxed = BoxedPipeline(
-            source: try BytesSource(classicInput, chunkSize: chunkSize), transforms: [elvis],
+            source: try BytesSource(classicTableInput, chunkSize: chunkSize), transforms: [elvis],
             sink: BufferSink())
         let boxedSummary = try boxed.run()
-        #expect(boxed.sink(as: BufferSink.self)?.bytes == classicOutput, "boxed, chunk size \(chunkSize)")
+        #expect(
+            boxed.sink(as: BufferSink.self)?.bytes == classicTableOutput, "boxed, chunk size \(chunkSize)")
         #expect(boxedSummary == summary)
 
         // The same sweep with empty chunks and a trailing empty chunk.
         var random = SeededRandom(seed: chunkingSeed &+ UInt64(chunkSize))
         expectEveryChunking(
-            of: classicInput, through: elvis, gives: classicOutput,
+            of: classicTableInput, through: elvis, gives: classicTableOutput,
             in: [.fixed(chunkSize), randomPieces(for: 119, using: &random)], "chunk size \(chunkSize)")
     }
 
