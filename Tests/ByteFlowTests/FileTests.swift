@@ -163,6 +163,59 @@ struct FileTests {
         #expect(try FileSink.standardOutput().path == "standard output")
     }
 
+    /// A descriptor opened the wrong way round: `read(2)` and `write(2)`
+    /// fail with `EBADF`, and the run names the stage and the path. Neither
+    /// stage owns the descriptor, so neither closes it.
+    @Test func readAndWriteErrorsNameTheStage() throws {
+        let pipe = try makePipe()
+        defer {
+            close(pipe.read)
+            close(pipe.write)
+        }
+        for boxed in [false, true] {
+            do {
+                let source = try FileSource(fileDescriptor: pipe.write, path: "write end", chunkSize: 64)
+                let error = caught(PipelineError.self) {
+                    if boxed {
+                        var pipeline = BoxedPipeline(source: source, transforms: [elvis], sink: BufferSink())
+                        try pipeline.run()
+                    } else {
+                        var pipeline = source.transformed(by: elvis).into(BufferSink())
+                        try pipeline.run()
+                    }
+                }
+                #expect(error?.stage == .source)
+                #expect(error?.bytesRead == 0)
+                let io = error?.underlying as? IOError
+                #expect(io?.operation == "read" && io?.code == EBADF && io?.path == "write end")
+            }
+            do {
+                let sink = try FileSink(fileDescriptor: pipe.read, path: "read end", bufferSize: 8)
+                let error = caught(PipelineError.self) {
+                    if boxed {
+                        var pipeline = BoxedPipeline(
+                            source: BytesSource("elvis"), transforms: [elvis], sink: sink)
+                        try pipeline.run()
+                    } else {
+                        var pipeline = BytesSource("elvis").transformed(by: elvis).into(sink)
+                        try pipeline.run()
+                    }
+                }
+                #expect(error?.stage == .sink)
+                #expect(error?.bytesRead == 5)
+                let io = error?.underlying as? IOError
+                #expect(io?.operation == "write" && io?.code == EBADF && io?.path == "read end")
+            }
+            #expect(fcntl(pipe.read, F_GETFD) != -1 && fcntl(pipe.write, F_GETFD) != -1, "still open")
+        }
+    }
+
+    @Test func devNullIsAnEmptySource() throws {
+        var pipeline = try FileSource(path: "/dev/null").transformed(by: elvis).into(BufferSink())
+        #expect(try pipeline.run() == PipelineSummary(bytesRead: 0, bytesWritten: 0))
+        #expect(try pipeline.source.read { _ in } == false, "and stays at its end")
+    }
+
     // MARK: A full device
 
     /// `/dev/full` takes no byte: `write(2)` fails with `ENOSPC`. With a
@@ -243,7 +296,10 @@ struct FileTests {
                 // Whatever happens, the reader sees the end of the stream,
                 // and the read end stays open until it has: closing it under
                 // a writer would raise SIGPIPE and kill the test process.
-                defer { close(pipe.write) }
+                defer {
+                    #expect(fcntl(pipe.write, F_GETFD) != -1, "a sink that does not own it leaves it open")
+                    close(pipe.write)
+                }
                 let sink = try FileSink(fileDescriptor: pipe.write, path: "pipe", bufferSize: bufferSize)
                 let source = try BytesSource(input, chunkSize: 3000)
                 if boxed {
@@ -297,6 +353,7 @@ struct FileTests {
             // Read what a failed run left, so that the writer finishes
             // before the read end closes (else SIGPIPE kills the process).
             _ = drain(pipe.read, slowly: false)
+            #expect(fcntl(pipe.read, F_GETFD) != -1, "a source that does not own it leaves it open")
             close(pipe.read)
             #expect(writer.wait() == nil)
             expectBytes(

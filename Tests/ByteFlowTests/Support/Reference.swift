@@ -9,9 +9,10 @@ func referenceReplace(_ input: [UInt8], _ pattern: [UInt8], _ replacement: [UInt
     precondition(!pattern.isEmpty, "the reference has no meaning for an empty pattern")
     var output: [UInt8] = []
     output.reserveCapacity(input.count)
+    let first = pattern[0]
     var i = 0
     while i < input.count {
-        if startsWithPattern(input, at: i, pattern) {
+        if input[i] == first && startsWithPattern(input, at: i, pattern) {
             output.append(contentsOf: replacement)
             i += pattern.count
         } else {
