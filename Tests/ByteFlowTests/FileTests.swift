@@ -361,4 +361,99 @@ struct FileTests {
                 "non-blocking \(nonBlocking), chunk size \(chunkSize), boxed \(boxed)")
         }
     }
+
+    // MARK: Interrupted system calls
+
+    /// Signals without `SA_RESTART` interrupt a blocked `read(2)` or `write(2)`
+    /// with `EINTR` (or cut a write short): the file stages must retry, and
+    /// the stream must come out whole.
+    @Test(.timeLimit(.minutes(1)))
+    func interruptedReadsAndWritesAreRetried() throws {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in }
+        action.sa_flags = 0  // no SA_RESTART: blocked calls fail with EINTR
+        sigemptyset(&action.sa_mask)
+        var previous = sigaction()
+        try #require(sigaction(SIGUSR2, &action, &previous) == 0)
+        defer { sigaction(SIGUSR2, &previous, nil) }
+        // Test threads may block signals (dispatch's workers do): let this
+        // one take SIGUSR2 for the duration of the test.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGUSR2)
+        var previousMask = sigset_t()
+        try #require(pthread_sigmask(SIG_UNBLOCK, &unblock, &previousMask) == 0)
+        defer { pthread_sigmask(SIG_SETMASK, &previousMask, nil) }
+        let target = pthread_self()
+        let input = elvisText(60_000, seed: 21)
+        let expected = referenceReplace(input, utf8("elvis"), utf8("Elvis Presley"))
+
+        // Source side: the writer interrupts the reading thread before each
+        // piece, while it waits in read(2) on an empty pipe.
+        do {
+            let pipe = try makePipe()
+            let writer = BackgroundWork { () -> Int32? in
+                defer { close(pipe.write) }
+                var offset = 0
+                while offset < input.count {
+                    pthread_kill(target, SIGUSR2)
+                    usleep(300)
+                    let end = min(input.count, offset + 4000)
+                    let n = input.withUnsafeBytes {
+                        write(pipe.write, $0.baseAddress! + offset, end - offset)
+                    }
+                    if n < 0 && errno != EINTR { return errno }
+                    if n > 0 { offset += n }
+                }
+                return nil
+            }
+            var output: [UInt8] = []
+            do {
+                let source = try FileSource(fileDescriptor: pipe.read, path: "pipe", chunkSize: 1000)
+                var pipeline = source.transformed(by: elvis).into(BufferSink())
+                try pipeline.run()
+                output = pipeline.sink.bytes
+            } catch {
+                Issue.record("reading failed: \(error)")
+            }
+            _ = drain(pipe.read, slowly: false)
+            close(pipe.read)
+            #expect(writer.wait() == nil)
+            expectBytes(output, equal: expected, "source")
+        }
+
+        // Sink side: the reader interrupts the writing thread while it waits
+        // in write(2) on a full pipe.
+        do {
+            let pipe = try makePipe()
+            let reader = BackgroundWork { () -> (bytes: [UInt8], error: Int32?) in
+                var bytes: [UInt8] = []
+                var piece = [UInt8](repeating: 0, count: 2000)
+                while true {
+                    pthread_kill(target, SIGUSR2)
+                    usleep(300)
+                    let n = piece.withUnsafeMutableBytes { read(pipe.read, $0.baseAddress!, 2000) }
+                    if n > 0 {
+                        bytes += piece[0..<n]
+                    } else if n == 0 {
+                        return (bytes, nil)
+                    } else if errno != EINTR {
+                        return (bytes, errno)
+                    }
+                }
+            }
+            do {
+                defer { close(pipe.write) }
+                let sink = try FileSink(fileDescriptor: pipe.write, path: "pipe", bufferSize: 30_000)
+                var pipeline = try BytesSource(input, chunkSize: 7000).transformed(by: elvis).into(sink)
+                try pipeline.run()
+            } catch {
+                Issue.record("writing failed: \(error)")
+            }
+            let (received, error) = reader.wait()
+            close(pipe.read)
+            #expect(error == nil)
+            expectBytes(received, equal: expected, "sink")
+        }
+    }
 }
