@@ -256,7 +256,10 @@ struct ReplaceTransformTests {
         let transform = try ReplaceTransform(pattern, with: utf8("<match>"))
         let runs = [UInt8](utf8(String(repeating: "aaab", count: 600)))
         var random = SeededRandom(seed: chunkingSeed)
-        for prefixLength in stride(from: 400, through: 900, by: 3) {
+        // The prefilter gives up at about byte 530 of this input (pinned by
+        // SearchKernelTests); the first match is placed at every offset from
+        // well before to well after that point.
+        for prefixLength in 450...700 {
             let input =
                 Array(runs.prefix(prefixLength)) + pattern + Array(runs.prefix(37)) + pattern + pattern
                 + Array(runs.prefix(1000)) + pattern + utf8("aaa")
