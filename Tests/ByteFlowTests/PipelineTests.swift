@@ -128,16 +128,19 @@ struct PipelineTests {
 
     @Test func stagesKeepTheirStateInBothPipelines() throws {
         let expected = referenceReplace(input, utf8("elvis"), utf8("presley"))
-        var specialized = try BytesSource(input, chunkSize: 4)
-            .transformed(by: ByteCounter())
-            .transformed(by: elvis)
-            .transformed(by: ByteCounter())
-            .into(BufferSink())
+        // Appended stages nest to the right: Chain<A, Chain<B, C>>.
+        var specialized:
+            Pipeline<BytesSource, Chain<ByteCounter, Chain<ReplaceTransform, ByteCounter>>, BufferSink> =
+                try BytesSource(input, chunkSize: 4)
+                .transformed(by: ByteCounter())
+                .transformed(by: elvis)
+                .transformed(by: ByteCounter())
+                .into(BufferSink())
         try specialized.run()
-        #expect(specialized.transform.first.first.bytes == input.count)
-        #expect(specialized.transform.first.first.chunks == (input.count + 3) / 4)
-        #expect(specialized.transform.second.bytes == expected.count)
-        #expect(specialized.transform.second.finishes == 1)
+        #expect(specialized.transform.first.bytes == input.count)
+        #expect(specialized.transform.first.chunks == (input.count + 3) / 4)
+        #expect(specialized.transform.second.second.bytes == expected.count)
+        #expect(specialized.transform.second.second.finishes == 1)
 
         var boxed = BoxedPipeline(
             source: try BytesSource(input, chunkSize: 4), transforms: [ByteCounter(), elvis, ByteCounter()],
