@@ -303,6 +303,32 @@ struct FaultInjectionTests {
         #expect(boxed.sink(as: BufferSink.self)?.string == "abc Elvis", "boxed")
     }
 
+    /// The same for the async run: a failed stream must not leak its
+    /// held-back bytes into the next one.
+    @Test func asyncReuseAfterAFailedRunStartsClean() async throws {
+        var transform = elvis
+        var sink = BufferSink()
+        let failing = AsyncThrowingStream<[UInt8], any Error> { continuation in
+            continuation.yield(utf8("xx elv"))
+            continuation.finish(throwing: InjectedFault.source)
+        }
+        do {
+            try await transform.run(failing, into: &sink)
+            Issue.record("the run was expected to fail")
+        } catch {
+            #expect(error.stage == .source)
+        }
+        #expect(sink.string == "xx ")
+        sink.removeAll()
+        let next = AsyncStream<[UInt8]> { continuation in
+            continuation.yield(utf8("abc elv"))
+            continuation.yield(utf8("is"))
+            continuation.finish()
+        }
+        try await transform.run(next, into: &sink)
+        #expect(sink.string == "abc Elvis")
+    }
+
     // MARK: With files: failures leak no descriptor
 
     @Test func failuresWithFileStagesCloseEveryDescriptor() throws {
