@@ -7,21 +7,6 @@ import Testing
     import Musl
 #endif
 
-/// Catches what `body` throws as an `E`, or records an issue.
-func caught<E: Error>(
-    _ errorType: E.Type, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
-) -> E? {
-    do {
-        try body()
-        Issue.record("expected \(E.self) to be thrown, nothing was", sourceLocation: sourceLocation)
-    } catch let error as E {
-        return error
-    } catch {
-        Issue.record("expected \(E.self), got \(type(of: error)): \(error)", sourceLocation: sourceLocation)
-    }
-    return nil
-}
-
 @Suite("Files and pipes")
 struct FileTests {
     let elvis: ReplaceTransform

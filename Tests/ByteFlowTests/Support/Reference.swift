@@ -1,5 +1,3 @@
-import Testing
-
 /// The obviously correct replace every ByteFlow result is compared with:
 /// scan left to right; where the pattern starts, emit the replacement and
 /// skip the pattern; otherwise emit the byte and move one on. This is the
@@ -67,27 +65,4 @@ func printable(_ bytes: [UInt8], limit: Int = 160) -> String {
     let half = limit / 2
     return "\"" + render(bytes.prefix(half)) + "…(\(bytes.count) bytes)…"
         + render(bytes.suffix(half)) + "\""
-}
-
-/// Expects `actual == expected` for byte arrays of any size. `#expect(a == b)`
-/// on arrays makes Swift Testing compute a diff on failure, which is
-/// quadratic and hangs on the large outputs of file and pipe tests; this
-/// reports the lengths and the first difference instead.
-func expectBytes(
-    _ actual: [UInt8], equal expected: [UInt8], _ context: @autoclosure () -> String = "",
-    sourceLocation: SourceLocation = #_sourceLocation
-) {
-    guard actual != expected else { return }
-    let first =
-        (0..<min(actual.count, expected.count)).first { actual[$0] != expected[$0] }
-        ?? min(actual.count, expected.count)
-    let window = max(0, first - 20)..<(first + 40)
-    Issue.record(
-        """
-        bytes differ \(context())
-          count \(actual.count), expected \(expected.count); first difference at offset \(first)
-          actual   [\(window.lowerBound)...]: \(printable(Array(actual[window.clamped(to: actual.indices)])))
-          expected [\(window.lowerBound)...]: \(printable(Array(expected[window.clamped(to: expected.indices)])))
-        """,
-        sourceLocation: sourceLocation)
 }
