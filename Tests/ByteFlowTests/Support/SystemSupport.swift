@@ -25,12 +25,25 @@ func withTemporaryDirectory<Result>(_ body: (String) throws -> Result) throws ->
     return try body(directory)
 }
 
-/// The contents of the file at `path`.
+/// The contents of the file at `path`, read with plain `read(2)` (not with
+/// the stages under test, and not with Foundation, whose
+/// `FileManager.contents(atPath:)` leaks on empty files under ASan).
 func contentsOfFile(_ path: String) throws -> [UInt8] {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw IOError(operation: "read", path: path, code: ENOENT)
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw IOError(operation: "open", path: path, code: errno) }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var piece = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = piece.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+        if n > 0 {
+            bytes += piece[0..<n]
+        } else if n == 0 {
+            return bytes
+        } else if errno != EINTR {
+            throw IOError(operation: "read", path: path, code: errno, bytesTransferred: bytes.count)
+        }
     }
-    return [UInt8](data)
 }
 
 /// Creates or replaces the file at `path` with `bytes`.
