@@ -9,8 +9,10 @@ extension ByteTransform {
     /// ``Pipeline/run()``; the loop awaits only for the next chunk. The task's
     /// cancellation is checked before every chunk: a cancelled run stops at
     /// the next chunk boundary with a ``PipelineError`` whose underlying error
-    /// is `CancellationError`, without finishing the transform or flushing the
-    /// sink (the output would be incomplete).
+    /// is `CancellationError`, without finishing the transform into the sink
+    /// or flushing the sink (the output would be incomplete). After any
+    /// failure the transform is reset (what it held back is discarded), so
+    /// that it can run another stream.
     ///
     /// ```swift
     /// var replace = try ReplaceTransform("elvis", with: "Elvis")
@@ -35,21 +37,29 @@ extension ByteTransform {
         var bytesRead = 0
         var bytesWritten = 0
         var iterator = chunks.makeAsyncIterator()
-        while true {
-            let chunk: [UInt8]
-            do {
-                try Task.checkCancellation()
-                guard let next = try await iterator.next() else { break }
-                chunk = next
-            } catch {
-                throw PipelineError(
-                    stage: .source, bytesRead: bytesRead, bytesWritten: bytesWritten, underlying: error)
+        do throws(PipelineError) {
+            while true {
+                let chunk: [UInt8]
+                do {
+                    try Task.checkCancellation()
+                    guard let next = try await iterator.next() else { break }
+                    chunk = next
+                } catch {
+                    throw PipelineError(
+                        stage: .source, bytesRead: bytesRead, bytesWritten: bytesWritten, underlying: error)
+                }
+                bytesRead &+= chunk.count
+                try _processOneChunk(
+                    chunk.span.bytes, into: &sink, bytesRead: bytesRead, bytesWritten: &bytesWritten)
             }
-            bytesRead &+= chunk.count
-            try _processOneChunk(
-                chunk.span.bytes, into: &sink, bytesRead: bytesRead, bytesWritten: &bytesWritten)
+            try _finishStream(into: &sink, bytesRead: bytesRead, bytesWritten: &bytesWritten)
+        } catch {
+            // As in `Pipeline.run()`: return to the initial state, so that the
+            // next run does not begin with bytes this one held back.
+            var discard = DiscardSink()
+            try? finish(into: &discard)
+            throw error
         }
-        try _finishStream(into: &sink, bytesRead: bytesRead, bytesWritten: &bytesWritten)
         return PipelineSummary(bytesRead: bytesRead, bytesWritten: bytesWritten)
     }
 

@@ -20,9 +20,11 @@
 ///   everything still held back. Afterwards the transform must be in its
 ///   initial state, so that the same value can run another stream.
 /// - **Empty chunks** may be passed and must be accepted.
-/// - **Errors.** A throw ends the run: the pipeline does not call the
-///   transform again for that stream. What was already written to `next`
-///   stays written.
+/// - **Errors.** A throw ends the run: the pipeline does not call
+///   ``process(_:into:)`` again for that stream. What was already written to
+///   `next` stays written. To reset the stages for the next run, the pipeline
+///   then calls ``finish(into:)`` once more with a sink that discards, and
+///   ignores what that throws.
 public protocol ByteTransform {
     /// Rewrites one chunk of the stream, writing the output to `next`.
     ///

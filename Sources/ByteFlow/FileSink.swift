@@ -139,6 +139,7 @@ public final class FileSink: ByteSink {
         if source.count >= directWriteThreshold {
             // Gather the buffer and the run into one system call. As in
             // `flush()`, buffered bytes are dropped even if it fails.
+            try _checkOpen()
             let buffered = _used
             _used = 0
             try _writeAll(
@@ -147,6 +148,7 @@ public final class FileSink: ByteSink {
             return
         }
         try flush()
+        try _checkOpen()
         _buffer.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: source.count)
         _used = source.count
     }
@@ -161,7 +163,16 @@ public final class FileSink: ByteSink {
         guard _used > 0 else { return }
         let count = _used
         _used = 0
+        try _checkOpen()
         try _writeAll(_fd, _buffer.baseAddress!, count, path: path, transferred: &bytesWritten)
+    }
+
+    /// Throws `EBADF` once ``close()`` closed the descriptor: its number may
+    /// belong to a file opened since, which must not receive our bytes.
+    private func _checkOpen() throws(IOError) {
+        guard !_closed else {
+            throw IOError(operation: "write", path: path, code: EBADF, bytesTransferred: bytesWritten)
+        }
     }
 
     /// Flushes, then closes the descriptor if the sink owns it.

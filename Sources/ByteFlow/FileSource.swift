@@ -187,6 +187,10 @@ public final class FileSource: ByteSource {
     /// The next chunk's bytes; empty at the end.
     @usableFromInline
     internal func _nextChunk() throws(IOError) -> UnsafeRawBufferPointer {
+        // After close() the number may belong to a file opened since.
+        guard !_closed else {
+            throw IOError(operation: "read", path: path, code: EBADF, bytesTransferred: bytesRead)
+        }
         if _fileSize >= 0 {
             if let chunk = try _nextMappedChunk() { return chunk }
         }

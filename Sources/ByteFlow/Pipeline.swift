@@ -251,6 +251,11 @@ internal func _runPipeline<Source: ByteSource, Transform: ByteTransform, Sink: B
         try metered.flush()
     } catch {
         let stage: PipelineError.Stage = metered.failed ? .sink : (inBody ? .transform : .source)
+        // Return the stages to their initial state, so that a reused
+        // pipeline's next stream does not begin with bytes this one held
+        // back. What they still held is discarded.
+        var discard = DiscardSink()
+        try? transform.finish(into: &discard)
         throw PipelineError(
             stage: stage, bytesRead: bytesRead, bytesWritten: metered.bytesWritten, underlying: error)
     }

@@ -9,16 +9,6 @@ import Testing
 // The fast paths of the file stages: FileSource's mapping (with its lease
 // fallback) and FileSink's small-copy and direct-write paths.
 
-/// A fresh temporary directory, removed by `body`'s end.
-private func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "byteflow-io-\(UUID().uuidString)"
-    ).path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    return try body(path)
-}
-
 /// Deterministic bytes with an `elvis` every so often.
 private func sampleBytes(_ count: Int, seed: UInt64) -> [UInt8] {
     var state = seed
