@@ -112,33 +112,59 @@ internal struct _AnySink: ByteSink {
     }
 }
 
+/// What ``BoxedPipeline/run()`` hands the boxed stages as their downstream:
+/// the caller's sink, boxed and metered.
+@usableFromInline
+internal typealias _BoxedTerminal = _MeteredSink<_AnySink>
+
 /// The boxed transforms as one transform: chunk → stage 0 → stage 1 → … →
 /// the sink, each hop a call on an existential.
+///
+/// Each hop's sink is a concrete, non-generic type, so the code between two
+/// stages is compiled once, specialized, and only the calls *into* the stages
+/// are dynamic: that is the cost of boxing, and only that, that a benchmark
+/// should see. (A sink generic over its downstream would run every hop as
+/// unspecialized code, moving the downstream through value witnesses: it
+/// measured 4–5× slower per hop.)
 @usableFromInline
 internal struct _BoxedStages: ByteTransform {
     @usableFromInline let stages: UnsafeMutableBufferPointer<any ByteTransform>
 
     @usableFromInline
     mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
-        try Self.push(chunk, through: stages, from: 0, into: &next)
+        try Self.withTerminal(&next) { terminal in
+            try Self.push(chunk, through: stages, from: 0, into: &terminal)
+        }
     }
 
     @usableFromInline
     mutating func finish<Next: ByteSink>(into next: inout Next) throws {
-        for index in stages.indices {
-            try _BoxedStageSink.lending(stages, index &+ 1, &next) { downstream in
-                try stages[index].finish(into: &downstream)
+        try Self.withTerminal(&next) { terminal in
+            for index in stages.indices {
+                try _BoxedStageSink.lending(stages, index &+ 1, &terminal) { downstream in
+                    try stages[index].finish(into: &downstream)
+                }
             }
         }
     }
 
-    /// Passes `bytes` to stage `index`, or to `next` once past the last stage.
-    /// The downstream of a stage is lent `next` (see Lending.swift), so the
-    /// sink's type stays the same at every hop.
+    /// Calls `body` with `next` as the terminal type it always is: only
+    /// ``BoxedPipeline/run()`` runs these stages.
     @usableFromInline
-    static func push<Next: ByteSink>(
+    static func withTerminal<Next: ByteSink>(
+        _ next: inout Next, _ body: (inout _BoxedTerminal) throws -> Void
+    ) rethrows {
+        precondition(Next.self == _BoxedTerminal.self, "_BoxedStages runs only inside BoxedPipeline.run()")
+        try withUnsafeMutablePointer(to: &next) { next in
+            try next.withMemoryRebound(to: _BoxedTerminal.self, capacity: 1) { try body(&$0.pointee) }
+        }
+    }
+
+    /// Passes `bytes` to stage `index`, or to `next` once past the last stage.
+    @usableFromInline
+    static func push(
         _ bytes: RawSpan, through stages: UnsafeMutableBufferPointer<any ByteTransform>, from index: Int,
-        into next: inout Next
+        into next: inout _BoxedTerminal
     ) throws {
         guard index < stages.count else { return try next.write(bytes) }
         try _BoxedStageSink.lending(stages, index &+ 1, &next) { downstream in
@@ -148,15 +174,15 @@ internal struct _BoxedStages: ByteTransform {
 }
 
 /// The input of boxed stage `index`, or of the sink once `index` is past the
-/// last stage. It owns the sink while it exists.
+/// last stage. It owns the terminal sink while it exists (see Lending.swift).
 @usableFromInline
-internal struct _BoxedStageSink<Next: ByteSink>: ByteSink {
+internal struct _BoxedStageSink: ByteSink {
     @usableFromInline let stages: UnsafeMutableBufferPointer<any ByteTransform>
     @usableFromInline let index: Int
-    @usableFromInline var next: Next
+    @usableFromInline var next: _BoxedTerminal
 
     @usableFromInline
-    init(stages: UnsafeMutableBufferPointer<any ByteTransform>, index: Int, next: Next) {
+    init(stages: UnsafeMutableBufferPointer<any ByteTransform>, index: Int, next: _BoxedTerminal) {
         self.stages = stages
         self.index = index
         self.next = next
@@ -170,7 +196,7 @@ internal struct _BoxedStageSink<Next: ByteSink>: ByteSink {
     /// Runs `body` with the input of stage `index`, lent `next` until it returns.
     @usableFromInline
     static func lending(
-        _ stages: UnsafeMutableBufferPointer<any ByteTransform>, _ index: Int, _ next: inout Next,
+        _ stages: UnsafeMutableBufferPointer<any ByteTransform>, _ index: Int, _ next: inout _BoxedTerminal,
         _ body: (inout Self) throws -> Void
     ) rethrows {
         var sink = Self(stages: stages, index: index, next: _take(&next))
