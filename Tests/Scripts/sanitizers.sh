@@ -15,6 +15,8 @@ cd "$root"
 
 # A sanitizer report must fail the run, not only print.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1}
+# Leaks are checked, except the XCTest runner's own (see lsan.supp).
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/Tests/Scripts/lsan.supp:print_suppressions=0}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1}
 
 for sanitizer in ${SANITIZERS:-address thread}; do
