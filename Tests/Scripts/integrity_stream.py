@@ -7,7 +7,7 @@ replace, and a digest of standard input.
                                              stream with elvis -> Elvis
     integrity_stream.py digest               print "<sha256> <bytes>" of stdin
 
-The stream is GIB GiB of 64 KiB blocks drawn (by a seeded PRNG) from a pool
+The stream is GIB GiB (plus a short last block) of 64 KiB blocks drawn (by a seeded PRNG) from a pool
 of 61 blocks of text dense with `elvis` and near misses (`elvi`, `lvis`,
 `eelvis`, `e l v i s`, ...). Two kinds of matches straddle the boundaries a
 reader is likely to cut at:
@@ -29,6 +29,7 @@ import random
 import sys
 
 BLOCK = 64 * 1024
+TAIL = 12345
 POOL = 61
 PATTERN = b"elvis"
 REPLACEMENT = b"Elvis"
@@ -64,11 +65,15 @@ def make_pool(seed):
 
 
 def blocks(gib, seed):
-    """The stream as 64 KiB blocks (views into the pool)."""
+    """The stream as 64 KiB blocks from the pool, then a short last block
+    (12,345 bytes, ending in `elvi`, which must come out unchanged when the
+    stream ends): GIB GiB + 12,345 bytes in all, past 2^32 for GIB >= 4 and
+    not a multiple of any chunk size."""
     pool = make_pool(seed)
     order = random.Random(seed + 1)
     for _ in range(gib * (1 << 30) // BLOCK):
         yield pool[order.randrange(POOL)]
+    yield pool[order.randrange(POOL)][:TAIL - 4] + b"elvi"
 
 
 def generate(gib, seed):
