@@ -88,6 +88,82 @@ extension ByteTransform {
     }
 }
 
+// Why the overloads below: a chain must nest to the right,
+// `Chain<A, Chain<B, Chain<C, D>>>`, to be specialized. Processing a chunk
+// recurses through `Chain.process`; nested to the right, each level calls it
+// with a smaller `Self` and the same downstream type. Nested to the left, as
+// plain appending would build it, each level calls it with a *larger*
+// downstream type (`_TransformSink<D, Next>`, then `_TransformSink<C, ...>`),
+// which the optimizer takes for an infinite specialization loop: it stops
+// specializing after two levels and runs the rest as unspecialized generic
+// code, slower than the boxed pipeline. Swift cannot express "append to the
+// innermost chain" for any depth (that needs generic associated types), so
+// appending is spelled out up to eight stages, as SwiftUI's builders once
+// were. Deeper chains still run correctly; build them from right-nested
+// parts (`a.followed(by: b.followed(by: c))`) to keep them specialized.
+extension Chain {
+    /// Appends `next` as stage 3, keeping the chain nested to the right.
+    @inlinable
+    public func followed<Next: ByteTransform>(
+        by next: Next
+    ) -> Chain<First, Chain<Second, Next>> {
+        .init(first, second.followed(by: next))
+    }
+
+    /// Appends `next` as stage 4, keeping the chain nested to the right.
+    @inlinable
+    public func followed<S1: ByteTransform, S2: ByteTransform, Next: ByteTransform>(
+        by next: Next
+    ) -> Chain<First, Chain<S1, Chain<S2, Next>>>
+    where Second == Chain<S1, S2> {
+        .init(first, second.followed(by: next))
+    }
+
+    /// Appends `next` as stage 5, keeping the chain nested to the right.
+    @inlinable
+    public func followed<S1: ByteTransform, S2: ByteTransform, S3: ByteTransform, Next: ByteTransform>(
+        by next: Next
+    ) -> Chain<First, Chain<S1, Chain<S2, Chain<S3, Next>>>>
+    where Second == Chain<S1, Chain<S2, S3>> {
+        .init(first, second.followed(by: next))
+    }
+
+    /// Appends `next` as stage 6, keeping the chain nested to the right.
+    @inlinable
+    public func followed<
+        S1: ByteTransform, S2: ByteTransform, S3: ByteTransform, S4: ByteTransform, Next: ByteTransform
+    >(
+        by next: Next
+    ) -> Chain<First, Chain<S1, Chain<S2, Chain<S3, Chain<S4, Next>>>>>
+    where Second == Chain<S1, Chain<S2, Chain<S3, S4>>> {
+        .init(first, second.followed(by: next))
+    }
+
+    /// Appends `next` as stage 7, keeping the chain nested to the right.
+    @inlinable
+    public func followed<
+        S1: ByteTransform, S2: ByteTransform, S3: ByteTransform, S4: ByteTransform, S5: ByteTransform,
+        Next: ByteTransform
+    >(
+        by next: Next
+    ) -> Chain<First, Chain<S1, Chain<S2, Chain<S3, Chain<S4, Chain<S5, Next>>>>>>
+    where Second == Chain<S1, Chain<S2, Chain<S3, Chain<S4, S5>>>> {
+        .init(first, second.followed(by: next))
+    }
+
+    /// Appends `next` as stage 8, keeping the chain nested to the right.
+    @inlinable
+    public func followed<
+        S1: ByteTransform, S2: ByteTransform, S3: ByteTransform, S4: ByteTransform, S5: ByteTransform,
+        S6: ByteTransform, Next: ByteTransform
+    >(
+        by next: Next
+    ) -> Chain<First, Chain<S1, Chain<S2, Chain<S3, Chain<S4, Chain<S5, Chain<S6, Next>>>>>>>
+    where Second == Chain<S1, Chain<S2, Chain<S3, Chain<S4, Chain<S5, S6>>>>> {
+        .init(first, second.followed(by: next))
+    }
+}
+
 /// A transform that forwards every chunk unchanged.
 ///
 /// It is the transform of a pipeline built with ``ByteSource/into(_:)``, and

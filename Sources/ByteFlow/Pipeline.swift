@@ -45,6 +45,85 @@ public struct TransformedSource<Source: ByteSource, Transform: ByteTransform> {
     }
 }
 
+// Appending to a chain keeps it nested to the right, which is what keeps a
+// long pipeline specialized: see the note above `extension Chain` in
+// Chain.swift.
+extension TransformedSource {
+    /// Appends a stage as stage 3, keeping the chain nested to the right.
+    @inlinable
+    public func transformed<T1: ByteTransform, T2: ByteTransform, Next: ByteTransform>(
+        by next: Next
+    ) -> TransformedSource<Source, Chain<T1, Chain<T2, Next>>>
+    where Transform == Chain<T1, T2> {
+        TransformedSource<Source, Chain<T1, Chain<T2, Next>>>(
+            source: source, transform: transform.followed(by: next))
+    }
+
+    /// Appends a stage as stage 4, keeping the chain nested to the right.
+    @inlinable
+    public func transformed<T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, Next: ByteTransform>(
+        by next: Next
+    ) -> TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Next>>>>
+    where Transform == Chain<T1, Chain<T2, T3>> {
+        TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Next>>>>(
+            source: source, transform: transform.followed(by: next))
+    }
+
+    /// Appends a stage as stage 5, keeping the chain nested to the right.
+    @inlinable
+    public func transformed<
+        T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, T4: ByteTransform, Next: ByteTransform
+    >(
+        by next: Next
+    ) -> TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Next>>>>>
+    where Transform == Chain<T1, Chain<T2, Chain<T3, T4>>> {
+        TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Next>>>>>(
+            source: source, transform: transform.followed(by: next))
+    }
+
+    /// Appends a stage as stage 6, keeping the chain nested to the right.
+    @inlinable
+    public func transformed<
+        T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, T4: ByteTransform, T5: ByteTransform,
+        Next: ByteTransform
+    >(
+        by next: Next
+    ) -> TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Next>>>>>>
+    where Transform == Chain<T1, Chain<T2, Chain<T3, Chain<T4, T5>>>> {
+        TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Next>>>>>>(
+            source: source, transform: transform.followed(by: next))
+    }
+
+    /// Appends a stage as stage 7, keeping the chain nested to the right.
+    @inlinable
+    public func transformed<
+        T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, T4: ByteTransform, T5: ByteTransform,
+        T6: ByteTransform, Next: ByteTransform
+    >(
+        by next: Next
+    ) -> TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, Next>>>>>>>
+    where Transform == Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, T6>>>>> {
+        TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, Next>>>>>>>(
+            source: source, transform: transform.followed(by: next))
+    }
+
+    /// Appends a stage as stage 8, keeping the chain nested to the right.
+    @inlinable
+    public func transformed<
+        T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, T4: ByteTransform, T5: ByteTransform,
+        T6: ByteTransform, T7: ByteTransform, Next: ByteTransform
+    >(
+        by next: Next
+    ) -> TransformedSource<
+        Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, Chain<T7, Next>>>>>>>
+    >
+    where Transform == Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, T7>>>>>> {
+        TransformedSource<
+            Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, Chain<T7, Next>>>>>>>
+        >(source: source, transform: transform.followed(by: next))
+    }
+}
+
 extension ByteSource {
     /// Starts a pipeline whose chunks pass through `transform`.
     ///

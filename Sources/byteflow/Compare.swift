@@ -120,9 +120,9 @@ func runCompare(_ request: CompareRequest) throws(ToolFailure) {
         Best of \(rounds) rounds of about \(batchTarget / 1_000_000) ms each.
         boxed/specialized is how many times longer the boxed pipeline (each stage
         held as 'any' and called dynamically) takes than the specialized one (one
-        generic type that the compiler fuses into a single loop), for the same
-        stages and the same output. Boxing costs per chunk and per stage, not per
-        byte, so the ratio grows as the chunks shrink.
+        generic type the compiler fuses into a single loop) for the same stages and
+        output. Boxing costs a dynamic call per chunk and per piece a stage passes
+        on, so the ratio grows as the chunks shrink.
 
         """)
 }

@@ -53,8 +53,8 @@ func helpText(_ topic: HelpTopic) -> String {
                                     atomically, keeping its permissions, and only
                                     if the whole run succeeds; a device or FIFO
                                     is written directly. FILE must not be the input.
-                  --chunk-size=N    read N bytes at a time (default \(compactByteCount(FileSource.defaultChunkSize)));
-                                    N may end in K, M or G (powers of 1024)
+                  --chunk-size=N    read N bytes at a time (default \(compactByteCount(FileSource.defaultChunkSize))); N may end
+                                    in K, M or G (powers of 1024)
                   --boxed           run the same stages through BoxedPipeline
                                     (same output; compare the speed)
               -h, --help            show this help and exit

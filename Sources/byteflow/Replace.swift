@@ -40,10 +40,11 @@ func runReplace(_ request: ReplaceRequest) throws(ToolFailure) {
         case .standardOutput: outputName = "standard output"
         case .file(let path): outputName = "'\(path)'"
         }
-        throw .usage(
-            UsageError(
-                "\(inputName) and \(outputName) are the same file; write the output to another file",
-                topic: .replace))
+        let files =
+            inputName == outputName
+            ? "\(inputName) is both the input and the output"
+            : "\(inputName) and \(outputName) are the same file"
+        throw .usage(UsageError("\(files); write the output to another file", topic: .replace))
     }
 
     let source: FileSource
