@@ -6,19 +6,69 @@
     import Darwin
 #endif
 
-/// A source that reads a file, a pipe or standard input with `read(2)` into
-/// one buffer it allocates once and reuses for every chunk.
+/// A source that reads a file, a pipe or standard input.
 ///
-/// It is a class because it owns a file descriptor and a buffer: copies of a
-/// source share them, and `deinit` releases them.
+/// A regular file opened by path is **memory-mapped** when that is safe (see
+/// below): chunks are borrowed straight from the mapping, with no `read(2)`
+/// copy, in windows of ``mappingWindowSize`` bytes mapped one after the
+/// other, so memory use stays flat for a file of any size. Everything else
+/// (pipes, terminals, descriptors handed in, files that cannot be mapped
+/// safely) is read with `read(2)` into one buffer the source allocates once
+/// and reuses for every chunk.
+///
+/// ## Why mapping cannot crash the process
+///
+/// Touching a page of a mapping beyond the end of a file that shrank after it
+/// was mapped raises `SIGBUS`, which kills the process. Checking the size
+/// with `fstat` before each window does not help: the file can be truncated
+/// while a window is being read. So the source maps a file only while it
+/// holds a **read lease** (`fcntl(F_SETLEASE, F_RDLCK)`) on it. The kernel
+/// grants one only if no one has the file open for writing, and while it is
+/// held, any `open(2)` for writing and any `truncate(2)` of the file blocks
+/// until the lease is released. Before handing out each window the source
+/// asks whether someone is waiting (`F_GETLEASE`); if so, it unmaps, releases
+/// the lease and reads the rest of the file with `read(2)`, which sees the
+/// file as the writer leaves it and cannot fault. At the end of the file, on
+/// ``close()`` and in `deinit` the lease is released.
+///
+/// The remaining window: the kernel breaks a lease by force after
+/// `/proc/sys/fs/lease-break-time` seconds (45 by default). A writer that
+/// started waiting while one window was being processed, when processing
+/// that window takes longer than that (the downstream stage blocked on a
+/// stalled pipe, say), can then truncate the file under the mapping. Keeping
+/// windows small bounds the time one takes in every other case.
+///
+/// A lease is not available everywhere: only the file's owner (or a process
+/// with `CAP_LEASE`) can take one, not on every file system (NFS, FUSE), and
+/// the kernel signals the holder when a writer waits. The source asks for
+/// `SIGURG`, whose default action is to ignore it, and maps only if the
+/// process has not installed a handler for it; in every other case it falls
+/// back to `read(2)`. `mapsFile` says which way a source reads.
+///
+/// It is a class because it owns a file descriptor, a buffer and a mapping:
+/// copies of a source share them, and `deinit` releases them.
 public final class FileSource: ByteSource {
     /// The chunk size used when none is given: 1 MiB.
     public static let defaultChunkSize = 1 << 20
 
+    /// How much of a mapped file is mapped at a time: 8 MiB. Windows are
+    /// mapped with `MAP_POPULATE`, so that the page tables are filled in one
+    /// system call instead of a page fault per 64 KiB. See
+    /// `Documentation/Peers.md` for the measurements.
+    public static let mappingWindowSize = 8 << 20
+
     @usableFromInline internal let _fd: Int32
-    @usableFromInline internal let _buffer: UnsafeMutableRawBufferPointer
+    @usableFromInline internal let _chunkSize: Int
+    /// The `read(2)` buffer, allocated on first use.
+    @usableFromInline internal var _buffer: UnsafeMutableRawBufferPointer?
     @usableFromInline internal let _ownsDescriptor: Bool
     @usableFromInline internal var _closed = false
+    /// For a mapped file: the file size, the current window and the next
+    /// chunk's offset in the file. `_fileSize < 0` when not mapping.
+    @usableFromInline internal var _fileSize = -1
+    @usableFromInline internal var _window: UnsafeMutableRawPointer?
+    @usableFromInline internal var _windowOffset = 0
+    @usableFromInline internal var _windowCount = 0
     /// The path or name used in error messages.
     public let path: String?
     /// Bytes read so far.
@@ -28,10 +78,18 @@ public final class FileSource: ByteSource {
     ///
     /// - Parameters:
     ///   - path: The file to read.
-    ///   - chunkSize: The buffer size, and so the largest chunk; at least 1.
+    ///   - chunkSize: The largest chunk, and the `read(2)` buffer size; at
+    ///     least 1.
+    ///   - allowsMapping: Whether a regular file may be memory-mapped (when a
+    ///     read lease makes it safe; see the type's documentation). Pass
+    ///     `false` to always use `read(2)`.
     /// - Throws: ``ByteFlowError/invalidChunkSize(_:)`` for a bad size;
     ///   ``IOError`` if `open(2)` fails or `path` is a directory.
-    public convenience init(path: String, chunkSize: Int = FileSource.defaultChunkSize) throws {
+    public convenience init(
+        path: String, chunkSize: Int = FileSource.defaultChunkSize, allowsMapping: Bool = true
+    )
+        throws
+    {
         guard chunkSize > 0 else { throw ByteFlowError.invalidChunkSize(chunkSize) }
         let fd = try _open(path, O_RDONLY)
         var info = stat()
@@ -39,14 +97,23 @@ public final class FileSource: ByteSource {
             try? _close(fd, path: path)
             throw IOError(operation: "read", path: path, code: EISDIR)
         }
+        self.init(_fd: fd, path: path, chunkSize: chunkSize, ownsDescriptor: true)
+        if allowsMapping && (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0 && _takeReadLease(fd) {
+            // The lease is held: nobody writes the file until it is released,
+            // so its size cannot change under us.
+            if fstat(fd, &info) == 0 {
+                _fileSize = Int(info.st_size)
+            } else {
+                _releaseReadLease(fd)
+            }
+        }
         #if os(Linux)
             // The stream is read once, front to back: let the kernel read ahead.
             _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
         #endif
-        self.init(_fd: fd, path: path, chunkSize: chunkSize, ownsDescriptor: true)
     }
 
-    /// Reads from a descriptor that is already open.
+    /// Reads from a descriptor that is already open, with `read(2)`.
     ///
     /// - Parameters:
     ///   - fileDescriptor: An open, readable descriptor.
@@ -76,46 +143,163 @@ public final class FileSource: ByteSource {
         self._fd = _fd
         self.path = path
         self._ownsDescriptor = ownsDescriptor
-        // Page-aligned, so that the kernel can copy whole pages.
-        self._buffer = .allocate(byteCount: chunkSize, alignment: 4096)
+        self._chunkSize = chunkSize
     }
 
     deinit {
+        _stopMapping()
         if _ownsDescriptor && !_closed {
             try? _close(_fd, path: path)
         }
-        _buffer.deallocate()
+        _buffer?.deallocate()
     }
 
-    /// Closes the descriptor now, if the source owns it.
+    /// Whether the source currently reads by mapping the file (see the type's
+    /// documentation) rather than with `read(2)`.
+    public var mapsFile: Bool { _fileSize >= 0 }
+
+    /// Closes the descriptor now, if the source owns it, after unmapping the
+    /// file and releasing its lease.
     ///
     /// - Throws: ``IOError`` if `close(2)` fails.
     public func close() throws(IOError) {
+        _stopMapping()
         guard _ownsDescriptor && !_closed else { return }
         _closed = true
         try _close(_fd, path: path)
     }
 
-    /// Reads the next chunk (one `read(2)`) into the buffer and lends it to
-    /// `body`.
+    /// Lends the next chunk to `body`: a borrowed span of the mapping, or of
+    /// the buffer after one `read(2)`.
     ///
-    /// - Parameter body: Receives the bytes read, valid during the call.
+    /// - Parameter body: Receives the bytes, valid during the call.
     /// - Returns: `false` at end of file.
-    /// - Throws: ``IOError`` if `read(2)` fails (after retrying `EINTR`), or
-    ///   what `body` throws.
+    /// - Throws: ``IOError`` if `read(2)` or `mmap(2)` fails (after retrying
+    ///   `EINTR`), or what `body` throws.
     @inlinable
     public func read(_ body: (RawSpan) throws -> Void) throws -> Bool {
-        let count = try _fill()
-        guard count > 0 else { return false }
-        try body(RawSpan(_unsafeBytes: UnsafeRawBufferPointer(rebasing: _buffer[0..<count])))
+        let chunk = try _nextChunk()
+        guard chunk.count > 0 else { return false }
+        try body(RawSpan(_unsafeBytes: chunk))
         return true
     }
 
-    /// Fills the buffer with one `read(2)`; returns the byte count, 0 at end.
+    /// The next chunk's bytes; empty at the end.
     @usableFromInline
-    internal func _fill() throws(IOError) -> Int {
-        let count = try _read(_fd, _buffer.baseAddress!, _buffer.count, path: path, transferred: bytesRead)
+    internal func _nextChunk() throws(IOError) -> UnsafeRawBufferPointer {
+        if _fileSize >= 0 {
+            if let chunk = try _nextMappedChunk() { return chunk }
+        }
+        let buffer: UnsafeMutableRawBufferPointer
+        if let existing = _buffer {
+            buffer = existing
+        } else {
+            // Page-aligned, so that the kernel can copy whole pages.
+            buffer = .allocate(byteCount: _chunkSize, alignment: 4096)
+            _buffer = buffer
+        }
+        let count = try _read(_fd, buffer.baseAddress!, buffer.count, path: path, transferred: bytesRead)
         bytesRead += count
-        return count
+        return UnsafeRawBufferPointer(rebasing: buffer[0..<count])
     }
+
+    /// The next chunk of the mapping, mapping the next window when the
+    /// current one is spent; `nil` if the source stopped mapping and the rest
+    /// is to be read with `read(2)` from `bytesRead` on.
+    private func _nextMappedChunk() throws(IOError) -> UnsafeRawBufferPointer? {
+        if bytesRead == _windowOffset &+ _windowCount {
+            if let window = _window {
+                munmap(window, _windowCount)
+                _window = nil
+            }
+            if bytesRead >= _fileSize {
+                _stopMapping()
+                return UnsafeRawBufferPointer(start: nil, count: 0)
+            }
+            // A writer waiting for the lease: let it go, read on with read(2).
+            guard _holdsReadLease(_fd) else {
+                _stopMapping()
+                if lseek(_fd, off_t(bytesRead), SEEK_SET) < 0 {
+                    throw IOError(operation: "seek", path: path, code: errno, bytesTransferred: bytesRead)
+                }
+                return nil
+            }
+            let count = min(Self.mappingWindowSize, _fileSize &- bytesRead)
+            #if os(Linux)
+                let flags = MAP_SHARED | MAP_POPULATE
+            #else
+                let flags = MAP_SHARED
+            #endif
+            guard let window = mmap(nil, count, PROT_READ, flags, _fd, off_t(bytesRead)), window != MAP_FAILED
+            else {
+                // Mapping failed (no address space, say): read instead.
+                _stopMapping()
+                if lseek(_fd, off_t(bytesRead), SEEK_SET) < 0 {
+                    throw IOError(operation: "seek", path: path, code: errno, bytesTransferred: bytesRead)
+                }
+                return nil
+            }
+            _window = window
+            _windowOffset = bytesRead
+            _windowCount = count
+        }
+        let start = bytesRead &- _windowOffset
+        let count = min(_chunkSize, _windowCount &- start)
+        bytesRead &+= count
+        return UnsafeRawBufferPointer(start: _window! + start, count: count)
+    }
+
+    /// Unmaps the current window and releases the lease; reads go through
+    /// `read(2)` from now on.
+    private func _stopMapping() {
+        if let window = _window {
+            munmap(window, _windowCount)
+            _window = nil
+        }
+        if _fileSize >= 0 {
+            _fileSize = -1
+            _releaseReadLease(_fd)
+        }
+    }
+}
+
+#if os(Linux)
+    // From <fcntl.h> under _GNU_SOURCE, which Swift's Glibc module does not
+    // define; the values are part of the Linux ABI.
+    private let F_SETSIG: Int32 = 10
+    private let F_SETLEASE: Int32 = 1024
+    private let F_GETLEASE: Int32 = 1025
+#endif
+
+/// Takes a read lease on `fd` (see ``FileSource``), to be signalled with
+/// `SIGURG` when a writer waits. Fails, changing nothing, if the process
+/// handles `SIGURG` itself or the kernel refuses the lease.
+private func _takeReadLease(_ fd: Int32) -> Bool {
+    #if os(Linux)
+        var current = sigaction()
+        guard sigaction(SIGURG, nil, &current) == 0 else { return false }
+        let handler = unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self)
+        // SIG_DFL is 0 and SIG_IGN is 1: either way the signal does nothing.
+        guard handler == 0 || handler == 1 else { return false }
+        guard fcntl(fd, F_SETSIG, SIGURG) == 0 else { return false }
+        return fcntl(fd, F_SETLEASE, F_RDLCK) == 0
+    #else
+        return false
+    #endif
+}
+
+/// Whether the lease is still held with no writer waiting for it.
+private func _holdsReadLease(_ fd: Int32) -> Bool {
+    #if os(Linux)
+        return fcntl(fd, F_GETLEASE) == F_RDLCK
+    #else
+        return false
+    #endif
+}
+
+/// Releases the lease taken by `_takeReadLease`.
+private func _releaseReadLease(_ fd: Int32) {
+    #if os(Linux)
+        _ = fcntl(fd, F_SETLEASE, F_UNLCK)
+    #endif
 }

@@ -106,6 +106,12 @@ public struct ReplaceTransform: ByteTransform {
         }
     }
 
+    // The per-chunk work is split so that the hot loop (search, write the run,
+    // write the replacement) stays small: with the rare paths inlined too,
+    // the optimizer stopped inlining the sink's `write` into it and dense
+    // input (a match every ~13 bytes) paid a call per piece. The rare paths
+    // are specialized like the rest but kept out of line.
+
     @inlinable
     internal mutating func _process<Next: ByteSink>(
         _ base: UnsafeRawPointer, _ count: Int, _ pattern: UnsafeBufferPointer<UInt8>,
@@ -113,65 +119,109 @@ public struct ReplaceTransform: ByteTransform {
     ) throws {
         let m = pattern.count
         var position = 0
-        var linear = false  // the prefilter gave up on this chunk
         if _held > 0 {
-            // Resume the automaton on at most m - 1 bytes: enough to decide
-            // every match that starts in the held-back prefix.
-            let take = min(count, m &- 1)
-            var state = _held
-            var matchEnd = -1
-            for j in 0..<take {
-                state = _step(state, base.load(fromByteOffset: j, as: UInt8.self), pattern)
-                if state == m {
-                    matchEnd = j
-                    break
-                }
-            }
-            if matchEnd >= 0 {
-                // Held bytes before the match pass through; the match spans
-                // the rest of them and chunk[0...matchEnd].
-                let start = _held &+ matchEnd &+ 1 &- m
-                try _writeHeld(start, into: &next)
-                try _writeReplacement(into: &next)
-                position = matchEnd &+ 1
-            } else if take == count {
-                // The whole chunk was consumed; keep the longest tail that is
-                // still a pattern prefix, write the rest.
-                let released = _held &+ count &- state
-                try _writeHeld(min(_held, released), into: &next)
-                if released > _held {
-                    try _writeRange(base, 0, released &- _held, into: &next)
-                }
-                _held = state
-                return
-            } else {
-                // No match starts in the held bytes; any partial match now
-                // starts in this chunk, where the scan below will find it.
-                try _writeHeld(_held, into: &next)
-            }
-            _held = 0
+            guard let resume = try _resumeHeld(base, count, pattern, into: &next) else { return }
+            position = resume
         }
+        var cursor = _SearchCursor(origin: position)
+        let patternBase = pattern.baseAddress!
         while true {
-            var found = -1
-            if !linear {
-                switch _searcher.find(pattern.baseAddress!, in: base, from: position, to: count) {
-                case .found(let offset): found = offset
-                case .notFound: break
-                case .prefilterFailed(let resume):
-                    linear = true
-                    found = _linearFind(base, from: position, to: count, pattern, checkedBefore: resume)
-                }
-            } else {
-                found = _linearFind(base, from: position, to: count, pattern, checkedBefore: position)
+            let found: Int
+            switch _searcher.find(patternBase, in: base, from: position, to: count, cursor: &cursor) {
+            case .found(let offset): found = offset
+            case .notFound:
+                try _holdBack(base, from: position, count, pattern, into: &next)
+                return
+            case .prefilterFailed(let resume):
+                try _processLinear(base, from: position, count, pattern, checkedBefore: resume, into: &next)
+                return
             }
-            guard found >= 0 else { break }
             if found > position { try _writeRange(base, position, found, into: &next) }
             try _writeReplacement(into: &next)
             position = found &+ m
         }
-        // Hold back the longest tail (shorter than m) that is a pattern prefix.
+    }
+
+    /// Resumes the automaton on the held-back prefix and the chunk's first
+    /// bytes. Returns where the scan of the chunk continues, or `nil` if the
+    /// whole chunk was consumed (and a new prefix is held back).
+    @inlinable
+    @inline(never)
+    internal mutating func _resumeHeld<Next: ByteSink>(
+        _ base: UnsafeRawPointer, _ count: Int, _ pattern: UnsafeBufferPointer<UInt8>,
+        into next: inout Next
+    ) throws -> Int? {
+        let m = pattern.count
+        // Resume on at most m - 1 bytes: enough to decide every match that
+        // starts in the held-back prefix.
+        let take = min(count, m &- 1)
+        var state = _held
+        var matchEnd = -1
+        for j in 0..<take {
+            state = _step(state, base.load(fromByteOffset: j, as: UInt8.self), pattern)
+            if state == m {
+                matchEnd = j
+                break
+            }
+        }
+        var position = 0
+        if matchEnd >= 0 {
+            // Held bytes before the match pass through; the match spans the
+            // rest of them and chunk[0...matchEnd].
+            let start = _held &+ matchEnd &+ 1 &- m
+            try _writeHeld(start, into: &next)
+            try _writeReplacement(into: &next)
+            position = matchEnd &+ 1
+        } else if take == count {
+            // The whole chunk was consumed; keep the longest tail that is
+            // still a pattern prefix, write the rest.
+            let released = _held &+ count &- state
+            try _writeHeld(min(_held, released), into: &next)
+            if released > _held {
+                try _writeRange(base, 0, released &- _held, into: &next)
+            }
+            _held = state
+            return nil
+        } else {
+            // No match starts in the held bytes; any partial match now starts
+            // in this chunk, where the scan will find it.
+            try _writeHeld(_held, into: &next)
+        }
+        _held = 0
+        return position
+    }
+
+    /// The rest of a chunk after the prefilter gave up: KMP, linear whatever
+    /// the input. No match starts before `checkedBefore`.
+    @inlinable
+    @inline(never)
+    internal mutating func _processLinear<Next: ByteSink>(
+        _ base: UnsafeRawPointer, from start: Int, _ count: Int, _ pattern: UnsafeBufferPointer<UInt8>,
+        checkedBefore: Int, into next: inout Next
+    ) throws {
+        var position = start
+        var checked = checkedBefore
+        while true {
+            let found = _linearFind(base, from: position, to: count, pattern, checkedBefore: checked)
+            guard found >= 0 else { break }
+            if found > position { try _writeRange(base, position, found, into: &next) }
+            try _writeReplacement(into: &next)
+            position = found &+ pattern.count
+            checked = position
+        }
+        try _holdBack(base, from: position, count, pattern, into: &next)
+    }
+
+    /// Writes the chunk from `position` on, except the longest tail (shorter
+    /// than the pattern) that is a pattern prefix, which is held back.
+    @inlinable
+    @inline(never)
+    internal mutating func _holdBack<Next: ByteSink>(
+        _ base: UnsafeRawPointer, from position: Int, _ count: Int, _ pattern: UnsafeBufferPointer<UInt8>,
+        into next: inout Next
+    ) throws {
         var state = 0
-        var j = max(position, count &- (m &- 1))
+        var j = max(position, count &- (pattern.count &- 1))
         while j < count {
             state = _step(state, base.load(fromByteOffset: j, as: UInt8.self), pattern)
             j &+= 1
@@ -229,7 +279,8 @@ public struct ReplaceTransform: ByteTransform {
     internal func _writeRange<Next: ByteSink>(
         _ base: UnsafeRawPointer, _ start: Int, _ end: Int, into next: inout Next
     ) throws {
-        try next.write(RawSpan(_unsafeBytes: UnsafeRawBufferPointer(start: base + start, count: end &- start)))
+        try next.write(
+            RawSpan(_unsafeBytes: UnsafeRawBufferPointer(start: base + start, count: end &- start)))
     }
 
     @inlinable

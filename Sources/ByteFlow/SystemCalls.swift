@@ -70,6 +70,42 @@ internal func _writeAll(
     }
 }
 
+/// Writes `first[0..<firstCount]` and then `second[0..<secondCount]` with
+/// `writev(2)`, looping over short writes like ``_writeAll(_:_:_:path:transferred:)``.
+/// `firstCount` may be 0.
+internal func _writeAll(
+    _ fd: Int32, _ first: UnsafeRawPointer, _ firstCount: Int, then second: UnsafeRawPointer,
+    _ secondCount: Int, path: String?, transferred: inout Int
+) throws(IOError) {
+    var done = 0
+    let total = firstCount + secondCount
+    while done < total {
+        let n: Int
+        if done < firstCount {
+            var vectors = (
+                iovec(iov_base: UnsafeMutableRawPointer(mutating: first + done), iov_len: firstCount - done),
+                iovec(iov_base: UnsafeMutableRawPointer(mutating: second), iov_len: secondCount)
+            )
+            n = withUnsafePointer(to: &vectors) {
+                $0.withMemoryRebound(to: iovec.self, capacity: 2) { writev(fd, $0, 2) }
+            }
+        } else {
+            n = write(fd, second + (done - firstCount), total - done)
+        }
+        if n > 0 {
+            done += n
+            transferred += n
+            continue
+        }
+        let code = n == 0 ? EIO : errno
+        switch code {
+        case EINTR: continue
+        case EAGAIN, EWOULDBLOCK: _waitUntilReady(fd, Int16(POLLOUT))
+        default: throw IOError(operation: "write", path: path, code: code, bytesTransferred: transferred)
+        }
+    }
+}
+
 /// Closes `fd`. `EINTR` is not retried: on Linux the descriptor is closed
 /// already, and closing it again could close someone else's.
 internal func _close(_ fd: Int32, path: String?) throws(IOError) {
