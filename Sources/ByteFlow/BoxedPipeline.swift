@@ -148,15 +148,22 @@ internal struct _BoxedStages: ByteTransform {
         }
     }
 
-    /// Calls `body` with `next` as the terminal type it always is: only
-    /// ``BoxedPipeline/run()`` runs these stages.
+    /// Calls `body` with `next` as a ``_BoxedTerminal``: in place when it is
+    /// one (always, inside ``BoxedPipeline/run()``'s stream), boxed as
+    /// `any ByteSink` otherwise (the run's clean-up after a failure finishes
+    /// the stages into a `DiscardSink`; any other caller works the same way).
     @usableFromInline
     static func withTerminal<Next: ByteSink>(
         _ next: inout Next, _ body: (inout _BoxedTerminal) throws -> Void
     ) rethrows {
-        precondition(Next.self == _BoxedTerminal.self, "_BoxedStages runs only inside BoxedPipeline.run()")
-        try withUnsafeMutablePointer(to: &next) { next in
-            try next.withMemoryRebound(to: _BoxedTerminal.self, capacity: 1) { try body(&$0.pointee) }
+        if Next.self == _BoxedTerminal.self {
+            try withUnsafeMutablePointer(to: &next) { next in
+                try next.withMemoryRebound(to: _BoxedTerminal.self, capacity: 1) { try body(&$0.pointee) }
+            }
+        } else {
+            var terminal = _BoxedTerminal(base: _AnySink(base: _take(&next)))
+            defer { _restore(&next, terminal.base.base as! Next) }
+            try body(&terminal)
         }
     }
 
