@@ -69,17 +69,8 @@ extension ByteTransform {
     internal mutating func _processOneChunk<Sink: ByteSink>(
         _ chunk: RawSpan, into sink: inout Sink, bytesRead: Int, bytesWritten: inout Int
     ) throws(PipelineError) {
-        var metered = _MeteredSink(base: _take(&sink))
-        defer {
-            _restore(&sink, metered.base)
-            bytesWritten &+= metered.bytesWritten
-        }
-        do {
-            try process(chunk, into: &metered)
-        } catch {
-            throw PipelineError(
-                stage: metered.failed ? .sink : .transform, bytesRead: bytesRead,
-                bytesWritten: bytesWritten &+ metered.bytesWritten, underlying: error)
+        try _metered(into: &sink, bytesRead: bytesRead, bytesWritten: &bytesWritten) { transform, metered in
+            try transform.process(chunk, into: &metered)
         }
     }
 
@@ -88,14 +79,27 @@ extension ByteTransform {
     internal mutating func _finishStream<Sink: ByteSink>(
         into sink: inout Sink, bytesRead: Int, bytesWritten: inout Int
     ) throws(PipelineError) {
+        try _metered(into: &sink, bytesRead: bytesRead, bytesWritten: &bytesWritten) { transform, metered in
+            try transform.finish(into: &metered)
+            try metered.flush()
+        }
+    }
+
+    /// Runs `body` with the sink lent to a ``_MeteredSink``, adds what it
+    /// wrote to `bytesWritten`, and turns an error into a ``PipelineError``
+    /// naming the sink or the transform.
+    @inlinable
+    internal mutating func _metered<Sink: ByteSink>(
+        into sink: inout Sink, bytesRead: Int, bytesWritten: inout Int,
+        _ body: (inout Self, inout _MeteredSink<Sink>) throws -> Void
+    ) throws(PipelineError) {
         var metered = _MeteredSink(base: _take(&sink))
         defer {
             _restore(&sink, metered.base)
             bytesWritten &+= metered.bytesWritten
         }
         do {
-            try finish(into: &metered)
-            try metered.flush()
+            try body(&self, &metered)
         } catch {
             throw PipelineError(
                 stage: metered.failed ? .sink : .transform, bytesRead: bytesRead,

@@ -53,21 +53,7 @@ internal func _read(
 internal func _writeAll(
     _ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int, path: String?, transferred: inout Int
 ) throws(IOError) {
-    var done = 0
-    while done < count {
-        let n = write(fd, buffer + done, count - done)
-        if n > 0 {
-            done += n
-            transferred += n
-            continue
-        }
-        let code = n == 0 ? EIO : errno
-        switch code {
-        case EINTR: continue
-        case EAGAIN, EWOULDBLOCK: _waitUntilReady(fd, Int16(POLLOUT))
-        default: throw IOError(operation: "write", path: path, code: code, bytesTransferred: transferred)
-        }
-    }
+    try _writeAll(fd, buffer, 0, then: buffer, count, path: path, transferred: &transferred)
 }
 
 /// Writes `first[0..<firstCount]` and then `second[0..<secondCount]` with

@@ -17,7 +17,7 @@ private let classicOutput = Array(
 
 /// A few KiB of near misses, matches, NUL bytes and invalid UTF-8.
 private let awkwardInput: [UInt8] = {
-    var generator = SplitMix(seed: 0xB7_7E_F1_0A)
+    var generator = SeededRandom(seed: 0xB7_7E_F1_0A)
     let pieces: [[UInt8]] = [
         Array("elvis".utf8), Array("elvi".utf8), Array("e".utf8), Array("el".utf8), [0], [0xFF, 0xFE],
         [0xC3], Array("Elvis".utf8), Array("ee".utf8), Array(" ".utf8),
@@ -28,19 +28,6 @@ private let awkwardInput: [UInt8] = {
     }
     return bytes
 }()
-
-/// A small deterministic generator, so that a failure can be replayed.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private func byteflow(
     _ arguments: String..., input: ToolInput = .empty, directory: String? = nil
