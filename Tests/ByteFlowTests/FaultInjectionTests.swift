@@ -173,14 +173,14 @@ struct FaultInjectionTests {
 
     @Test("sink fails after n bytes", arguments: [0, 1, 4, 50, 118])
     func sinkFails(limit: Int) throws {
-        let chained = elvis.followed(by: UppercaseTransform(scratchSize: 4))
+        let chained = elvis.followed(by: ASCIIUppercase(scratchSize: 4))
         let expected = uppercased(classicTableOutput)
         for chunkSize in [1, 5, 119] {
             for boxed in [false, true] {
                 let source = try BytesSource(classicTableInput, chunkSize: chunkSize)
                 guard
                     let (error, sink) = runFailing(
-                        boxed: boxed, source, chained, boxedAs: [elvis, UppercaseTransform(scratchSize: 4)],
+                        boxed: boxed, source, chained, boxedAs: [elvis, ASCIIUppercase(scratchSize: 4)],
                         FailingSink(limit: limit))
                 else { continue }
                 let context = "limit \(limit), chunk size \(chunkSize), boxed \(boxed)"
@@ -268,12 +268,12 @@ struct FaultInjectionTests {
     @Test func errorThrownThroughAChainStillNamesTheSink() throws {
         // The sink's error passes through every transform on its way out;
         // the pipeline must still blame the sink, not the transforms.
-        let stages = elvis.followed(by: FailingTransform()).followed(by: UppercaseTransform())
+        let stages = elvis.followed(by: FailingTransform()).followed(by: ASCIIUppercase())
         for boxed in [false, true] {
             guard
                 let (error, _) = runFailing(
                     boxed: boxed, try BytesSource(classicTableInput, chunkSize: 9), stages,
-                    boxedAs: [elvis, FailingTransform(), UppercaseTransform()], FailingSink(limit: 20))
+                    boxedAs: [elvis, FailingTransform(), ASCIIUppercase()], FailingSink(limit: 20))
             else { continue }
             #expect(error.stage == .sink)
             #expect(error.underlying as? InjectedFault == .sink)

@@ -1,29 +1,9 @@
 import ByteFlow
 import Testing
 
-/// A user-defined transform, written as a client would: ASCII uppercasing
-/// through a scratch buffer it allocates once and reuses for every chunk, so
-/// its output spans are borrowed from its own state (not from the chunk).
-struct UppercaseTransform: ByteTransform {
-    private var scratch: [UInt8]
-
-    init(scratchSize: Int = 16) {
-        scratch = [UInt8](repeating: 0, count: scratchSize)
-    }
-
-    mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
-        var offset = 0
-        while offset < chunk.byteCount {
-            let count = min(scratch.count, chunk.byteCount - offset)
-            for i in 0..<count {
-                let byte = chunk.unsafeLoad(fromByteOffset: offset + i, as: UInt8.self)
-                scratch[i] = byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte
-            }
-            try next.write(scratch.span.bytes.extracting(0..<count))
-            offset += count
-        }
-    }
-}
+// The user-defined uppercasing transform these tests use is the README's
+// `ASCIIUppercase` (ReadmeExampleTests.swift): it writes from a scratch
+// buffer it owns, so its output spans are borrowed from its own state.
 
 /// A user-defined pass-through stage that counts what flows through it.
 struct ByteCounter: ByteTransform {
@@ -59,12 +39,12 @@ struct PipelineTests {
 
     @Test func threeWaysToChainGiveTheSameTypeAndOutput() throws {
         let expected = uppercased(referenceReplace(input, utf8("elvis"), utf8("presley")))
-        var viaTransformed: Pipeline<BytesSource, Chain<ReplaceTransform, UppercaseTransform>, BufferSink> =
-            BytesSource(input).transformed(by: elvis).transformed(by: UppercaseTransform()).into(BufferSink())
-        var viaFollowed: Pipeline<BytesSource, Chain<ReplaceTransform, UppercaseTransform>, BufferSink> =
-            BytesSource(input).transformed(by: elvis.followed(by: UppercaseTransform())).into(BufferSink())
+        var viaTransformed: Pipeline<BytesSource, Chain<ReplaceTransform, ASCIIUppercase>, BufferSink> =
+            BytesSource(input).transformed(by: elvis).transformed(by: ASCIIUppercase()).into(BufferSink())
+        var viaFollowed: Pipeline<BytesSource, Chain<ReplaceTransform, ASCIIUppercase>, BufferSink> =
+            BytesSource(input).transformed(by: elvis.followed(by: ASCIIUppercase())).into(BufferSink())
         var viaChain = Pipeline(
-            source: BytesSource(input), transform: Chain(elvis, UppercaseTransform()), sink: BufferSink())
+            source: BytesSource(input), transform: Chain(elvis, ASCIIUppercase()), sink: BufferSink())
         try viaTransformed.run()
         try viaFollowed.run()
         try viaChain.run()
@@ -78,22 +58,22 @@ struct PipelineTests {
         var random = SeededRandom(seed: 7)
         let expected = uppercased(referenceReplace(input, utf8("elvis"), utf8("presley")))
         expectEveryChunking(
-            of: input, through: elvis.followed(by: UppercaseTransform(scratchSize: 3)),
-            boxedAs: [elvis, UppercaseTransform(scratchSize: 3)], gives: expected,
+            of: input, through: elvis.followed(by: ASCIIUppercase(scratchSize: 3)),
+            boxedAs: [elvis, ASCIIUppercase(scratchSize: 3)], gives: expected,
             in: chunkings(for: input.count, randomCount: 20, using: &random))
         // A chain is itself one transform: boxed whole, it runs the same.
         expectEveryChunking(
-            of: input, through: elvis.followed(by: UppercaseTransform()),
-            boxedAs: [elvis.followed(by: UppercaseTransform())], gives: expected,
+            of: input, through: elvis.followed(by: ASCIIUppercase()),
+            boxedAs: [elvis.followed(by: ASCIIUppercase())], gives: expected,
             in: chunkings(for: input.count, randomCount: 5, using: &random))
     }
 
     @Test func stageOrderMatters() throws {
-        let upperFirst = UppercaseTransform().followed(by: elvis)
+        let upperFirst = ASCIIUppercase().followed(by: elvis)
         let (output, _) = try runSpecialized(utf8("elvis Elvis"), .fixed(3), through: upperFirst)
         #expect(output == utf8("ELVIS ELVIS"))
         let (boxedOutput, _) = try runBoxed(
-            utf8("elvis Elvis"), .fixed(3), through: [UppercaseTransform(), elvis])
+            utf8("elvis Elvis"), .fixed(3), through: [ASCIIUppercase(), elvis])
         #expect(boxedOutput == utf8("ELVIS ELVIS"))
     }
 
@@ -118,7 +98,7 @@ struct PipelineTests {
         var random = SeededRandom(seed: 9)
         let text = random.bytes(500, from: utf8("abcdefghijklmnopqrstuvwxyzABC!? \n"))
         expectEveryChunking(
-            of: text, through: UppercaseTransform(scratchSize: 7), gives: uppercased(text),
+            of: text, through: ASCIIUppercase(scratchSize: 7), gives: uppercased(text),
             in: chunkings(for: text.count, randomCount: 10, using: &random))
         expectEveryChunking(
             of: text, through: ByteCounter().followed(by: PassThroughTransform()).followed(by: ByteCounter()),

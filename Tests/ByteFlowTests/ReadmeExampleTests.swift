@@ -7,7 +7,11 @@ import Testing
 /// Upper-cases ASCII letters. Its output is written from a scratch buffer it
 /// owns and reuses, so it allocates once, at creation.
 struct ASCIIUppercase: ByteTransform {
-    private var scratch = [UInt8](repeating: 0, count: 4096)
+    private var scratch: [UInt8]
+
+    init(scratchSize: Int = 4096) {
+        scratch = [UInt8](repeating: 0, count: scratchSize)
+    }
 
     mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
         var offset = 0
