@@ -130,9 +130,3 @@ public struct PipelineError: Error, CustomStringConvertible {
         String(describing: underlying)
     }
 }
-
-/// Returns the current `errno`.
-@usableFromInline
-internal func _errno() -> Int32 {
-    errno
-}
