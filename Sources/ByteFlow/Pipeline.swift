@@ -2,7 +2,10 @@
 /// for its sink.
 ///
 /// Build one with ``ByteSource/transformed(by:)``, add stages with
-/// ``transformed(by:)`` and finish it with ``into(_:)``.
+/// `transformed(by:)` and finish it with ``into(_:)``. Appending keeps the
+/// chain of stages nested to the right, the shape that stays specialized, up
+/// to ``maximumChainDepth`` stages; appending one more does not compile, and
+/// the message says what to do.
 @frozen
 public struct TransformedSource<Source: ByteSource, Transform: ByteTransform> {
     /// The stream's producer.
@@ -21,19 +24,6 @@ public struct TransformedSource<Source: ByteSource, Transform: ByteTransform> {
         self.transform = transform
     }
 
-    /// Appends a stage.
-    ///
-    /// - Parameter next: A transform that receives the output of the stages so
-    ///   far.
-    /// - Returns: The same source with `Chain<Transform, Next>` as its
-    ///   transform.
-    @inlinable
-    public func transformed<Next: ByteTransform>(
-        by next: Next
-    ) -> TransformedSource<Source, Chain<Transform, Next>> {
-        TransformedSource<Source, Chain<Transform, Next>>(source: source, transform: Chain(transform, next))
-    }
-
     /// Completes the pipeline with a sink.
     ///
     /// - Parameter sink: Where the output goes. The pipeline holds it; read it
@@ -42,85 +32,6 @@ public struct TransformedSource<Source: ByteSource, Transform: ByteTransform> {
     @inlinable
     public func into<Sink: ByteSink>(_ sink: Sink) -> Pipeline<Source, Transform, Sink> {
         Pipeline(source: source, transform: transform, sink: sink)
-    }
-}
-
-// Appending to a chain keeps it nested to the right, which is what keeps a
-// long pipeline specialized: see the note above `extension Chain` in
-// Chain.swift.
-extension TransformedSource {
-    /// Appends a stage as stage 3, keeping the chain nested to the right.
-    @inlinable
-    public func transformed<T1: ByteTransform, T2: ByteTransform, Next: ByteTransform>(
-        by next: Next
-    ) -> TransformedSource<Source, Chain<T1, Chain<T2, Next>>>
-    where Transform == Chain<T1, T2> {
-        TransformedSource<Source, Chain<T1, Chain<T2, Next>>>(
-            source: source, transform: transform.followed(by: next))
-    }
-
-    /// Appends a stage as stage 4, keeping the chain nested to the right.
-    @inlinable
-    public func transformed<T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, Next: ByteTransform>(
-        by next: Next
-    ) -> TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Next>>>>
-    where Transform == Chain<T1, Chain<T2, T3>> {
-        TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Next>>>>(
-            source: source, transform: transform.followed(by: next))
-    }
-
-    /// Appends a stage as stage 5, keeping the chain nested to the right.
-    @inlinable
-    public func transformed<
-        T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, T4: ByteTransform, Next: ByteTransform
-    >(
-        by next: Next
-    ) -> TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Next>>>>>
-    where Transform == Chain<T1, Chain<T2, Chain<T3, T4>>> {
-        TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Next>>>>>(
-            source: source, transform: transform.followed(by: next))
-    }
-
-    /// Appends a stage as stage 6, keeping the chain nested to the right.
-    @inlinable
-    public func transformed<
-        T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, T4: ByteTransform, T5: ByteTransform,
-        Next: ByteTransform
-    >(
-        by next: Next
-    ) -> TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Next>>>>>>
-    where Transform == Chain<T1, Chain<T2, Chain<T3, Chain<T4, T5>>>> {
-        TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Next>>>>>>(
-            source: source, transform: transform.followed(by: next))
-    }
-
-    /// Appends a stage as stage 7, keeping the chain nested to the right.
-    @inlinable
-    public func transformed<
-        T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, T4: ByteTransform, T5: ByteTransform,
-        T6: ByteTransform, Next: ByteTransform
-    >(
-        by next: Next
-    ) -> TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, Next>>>>>>>
-    where Transform == Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, T6>>>>> {
-        TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, Next>>>>>>>(
-            source: source, transform: transform.followed(by: next))
-    }
-
-    /// Appends a stage as stage 8, keeping the chain nested to the right.
-    @inlinable
-    public func transformed<
-        T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, T4: ByteTransform, T5: ByteTransform,
-        T6: ByteTransform, T7: ByteTransform, Next: ByteTransform
-    >(
-        by next: Next
-    ) -> TransformedSource<
-        Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, Chain<T7, Next>>>>>>>
-    >
-    where Transform == Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, T7>>>>>> {
-        TransformedSource<
-            Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, Chain<T7, Next>>>>>>>
-        >(source: source, transform: transform.followed(by: next))
     }
 }
 
@@ -253,9 +164,8 @@ internal func _runPipeline<Source: ByteSource, Transform: ByteTransform, Sink: B
         let stage: PipelineError.Stage = metered.failed ? .sink : (inBody ? .transform : .source)
         // Return the stages to their initial state, so that a reused
         // pipeline's next stream does not begin with bytes this one held
-        // back. What they still held is discarded.
-        var discard = DiscardSink()
-        try? transform.finish(into: &discard)
+        // back. What they still held is discarded, and nothing is written.
+        transform.reset()
         throw PipelineError(
             stage: stage, bytesRead: bytesRead, bytesWritten: metered.bytesWritten, underlying: error)
     }
