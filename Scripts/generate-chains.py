@@ -14,6 +14,7 @@ Usage: Scripts/generate-chains.py [--check]
 CI runs it and fails when the checked-in file differs (`git diff --exit-code`).
 """
 import pathlib
+import subprocess
 import sys
 
 MAX_DEPTH = 32
@@ -170,8 +171,18 @@ def render():
     return "\n".join(header + chain_rungs() + source_rungs() + builder_blocks())
 
 
+def formatted(text):
+    """The text as `swift format` with the repository's configuration leaves it,
+    so that formatting the sources never makes the generated file stale."""
+    config = OUT.parent.parent.parent / ".swift-format"
+    return subprocess.run(
+        ["swift", "format", "--configuration", str(config)],
+        input=text, capture_output=True, text=True, check=True,
+    ).stdout
+
+
 def main():
-    text = render()
+    text = formatted(render())
     if "--check" in sys.argv:
         if OUT.read_text() != text:
             sys.exit(f"{OUT} is stale: run Scripts/generate-chains.py")
