@@ -240,8 +240,8 @@ internal struct _BoxedStageSink: ByteSink {
         _ stages: UnsafeMutableBufferPointer<any ByteTransform>, _ index: Int, _ next: inout _BoxedTerminal,
         _ body: (inout Self) throws -> Void
     ) rethrows {
-        try _withTemporary({ Self(stages: stages, index: index, next: _take(&next)) }, body) { sink in
-            _restore(&next, _take(&sink.next))
-        }
+        var sink = Self(stages: stages, index: index, next: _take(&next))
+        defer { _restore(&next, sink.next) }
+        try body(&sink)
     }
 }
