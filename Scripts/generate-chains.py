@@ -34,23 +34,6 @@ def nested(names):
     return f"Chain<{names[0]}, {nested(names[1:])}>"
 
 
-def build(values):
-    """Chain(a, Chain(b, c)) for [a, b, c]."""
-    if len(values) == 1:
-        return values[0]
-    return f"ByteFlow.Chain({values[0]}, {build(values[1:])})"
-
-
-def parts(root, depth):
-    """Expressions for the `depth` stages of a right-nested chain stored in `root`."""
-    out, path = [], root
-    for _ in range(depth - 1):
-        out.append(f"{path}.first")
-        path = f"{path}.second"
-    out.append(path)
-    return out
-
-
 def generic_list(names):
     return ", ".join(f"{n}: ByteTransform" for n in names)
 
@@ -66,7 +49,9 @@ def chain_rungs():
         if depth > 2:
             where.insert(0, f"Second == {nested(rest)}")
         generics = generic_list((rest if depth > 2 else []) + ["Next"])
-        values = ["first"] + (parts("second", depth - 1)) + ["next"]
+        # One rung delegates to the next shorter one (for `second`), which the
+        # where clause selects exactly; nested constructor calls would make
+        # the file grow with the cube of the depth once formatted.
         lines += [
             f"    /// Appends `next` to this chain of {depth} stages, keeping it nested to the right.",
             "    ///",
@@ -75,7 +60,7 @@ def chain_rungs():
             "    @inlinable",
             f"    public func followed<{generics}>(by next: Next) -> {result}",
             f"    where {', '.join(where)} {{",
-            f"        {build(values)}",
+            "        .init(first, second.followed(by: next))",
             "    }",
             "",
         ]
@@ -113,7 +98,7 @@ def source_rungs():
         if depth > 1:
             where.insert(0, f"Transform == {nested(stages)}")
         generics = generic_list((stages if depth > 1 else []) + ["Next"])
-        values = parts("transform", depth) + ["next"]
+
         lines += [
             f"    /// Appends a stage to these {depth} stage{'s' if depth > 1 else ''}, keeping the chain nested to the right.",
             "    ///",
@@ -122,7 +107,7 @@ def source_rungs():
             "    @inlinable",
             f"    public func transformed<{generics}>(by next: Next) -> TransformedSource<Source, {result}>",
             f"    where {', '.join(where)} {{",
-            f"        TransformedSource<Source, {result}>(source: source, transform: {build(values)})",
+            f"        .init(source: source, transform: transform.followed(by: next))",
             "    }",
             "",
         ]
@@ -140,7 +125,8 @@ def builder_blocks():
             f"    /// Composes {arity} stage{'s' if arity > 1 else ''} into a right-nested chain.",
             "    @inlinable",
             f"    public static func buildBlock<{generic_list(stages)}>({params}) -> {nested(stages)} {{",
-            f"        {build([f't{i}' for i in range(1, arity + 1)])}",
+            ("        t1" if arity == 1 else "        ByteFlow.Chain(t1, buildBlock("
+             + ", ".join(f"t{i}" for i in range(2, arity + 1)) + "))"),
             "    }",
             "",
         ]
