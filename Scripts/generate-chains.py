@@ -17,7 +17,7 @@ import pathlib
 import subprocess
 import sys
 
-MAX_DEPTH = 32
+MAX_DEPTH = 16
 OUT = pathlib.Path(__file__).resolve().parent.parent / "Sources/ByteFlow/Chain+Appending.generated.swift"
 
 TOO_DEEP = (
