@@ -7,7 +7,7 @@
 #endif
 
 /// How far a stream has got, as ``ProgressTransform`` reports it.
-public struct Progress: Sendable, Equatable {
+public struct ProgressReport: Sendable, Equatable {
     /// Bytes passed on downstream so far.
     public var bytesDone: Int
     /// The stream's length if it was given, for example a file's size.
@@ -43,7 +43,7 @@ public struct Progress: Sendable, Equatable {
 /// A pass-through stage that calls a handler with the stream's progress:
 /// when at least `everyBytes` bytes have passed since the last call, or at
 /// least `everyMilliseconds` have elapsed since it (checked once per chunk),
-/// and once more from ``finish(into:)`` with ``Progress/isFinished`` set.
+/// and once more from ``finish(into:)`` with ``ProgressReport/isFinished`` set.
 ///
 /// The bytes go downstream unchanged and uncopied; the stage adds one
 /// addition and one comparison per chunk, one read of the monotonic clock at
@@ -68,7 +68,7 @@ public struct Progress: Sendable, Equatable {
 /// short. It cannot throw; to stop a run, let another stage throw.
 public struct ProgressTransform: ByteTransform {
     /// What the handler receives.
-    public typealias Handler = (Progress) -> Void
+    public typealias Handler = (ProgressReport) -> Void
 
     @usableFromInline internal let _handler: Handler
     @usableFromInline internal let _totalBytes: Int?
@@ -125,7 +125,7 @@ public struct ProgressTransform: ByteTransform {
         }
     }
 
-    /// Calls the handler a last time, with ``Progress/isFinished`` set, and
+    /// Calls the handler a last time, with ``ProgressReport/isFinished`` set, and
     /// returns the stage to its initial state.
     ///
     /// - Complexity: O(1).
@@ -151,7 +151,7 @@ public struct ProgressTransform: ByteTransform {
         let (mark, overflow) = _done.addingReportingOverflow(_byteInterval)
         _nextByteMark = overflow ? Int.max : mark
         _handler(
-            Progress(
+            ProgressReport(
                 bytesDone: _done, totalBytes: _totalBytes, elapsedNanoseconds: now &- _start,
                 isFinished: finished))
     }

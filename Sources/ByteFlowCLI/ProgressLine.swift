@@ -14,7 +14,7 @@ import ByteFlow
 ///   - name: The file's name as quoted for messages.
 ///   - width: Terminal columns; the name is shortened to fit.
 /// - Returns: The text to write to the terminal.
-func progressLine(_ progress: Progress, name: String, width: Int) -> String {
+func progressLine(_ progress: ProgressReport, name: String, width: Int) -> String {
     let seconds = Double(progress.elapsedNanoseconds) / 1e9
     let rate = seconds > 0 ? Double(progress.bytesDone) / seconds : 0
     var fields: [String] = []
