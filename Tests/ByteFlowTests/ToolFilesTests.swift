@@ -23,17 +23,23 @@ struct ToolFilesTests {
             try ToolHarness.writeFile("\(dir)/target", contents[2], permissions: 0o751)
             try #require(symlink("target", "\(dir)/link") == 0)
             try #require(link("\(dir)/a", "\(dir)/a-hardlink") == 0)
-            let run = try ToolHarness.run(["replace", "-i", "elvis", "Elvis", "a", "b", "link"], directory: dir)
+            let run = try ToolHarness.run(
+                ["replace", "-i", "elvis", "Elvis", "a", "b", "link"], directory: dir)
             #expect(run.exited(0), "\(run.errors)")
             #expect(run.output.isEmpty)
-            #expect(ToolHarness.readFile("\(dir)/a") == ToolHarness.referenceReplace(contents[0], find, replacement))
+            #expect(
+                ToolHarness.readFile("\(dir)/a")
+                    == ToolHarness.referenceReplace(contents[0], find, replacement))
             #expect(ToolHarness.readFile("\(dir)/b") == contents[1])
-            #expect(ToolHarness.readFile("\(dir)/target") == ToolHarness.referenceReplace(contents[2], find, replacement))
+            #expect(
+                ToolHarness.readFile("\(dir)/target")
+                    == ToolHarness.referenceReplace(contents[2], find, replacement))
             #expect(ToolHarness.permissions("\(dir)/a") == 0o640)
             #expect(ToolHarness.permissions("\(dir)/b") == 0o600)
             #expect(ToolHarness.permissions("\(dir)/target") == 0o751)
             var info = stat()
-            #expect(lstat("\(dir)/link", &info) == 0 && info.st_mode & S_IFMT == S_IFLNK, "the link stays a link")
+            #expect(
+                lstat("\(dir)/link", &info) == 0 && info.st_mode & S_IFMT == S_IFLNK, "the link stays a link")
             // Documented: the file is replaced, so another hard link keeps
             // the old content (as with sed -i).
             #expect(ToolHarness.readFile("\(dir)/a-hardlink") == contents[0])
@@ -48,7 +54,8 @@ struct ToolFilesTests {
             try #require(mkfifo("\(dir)/fifo", 0o644) == 0)
             try #require(mkdir("\(dir)/sub", 0o755) == 0)
             let run = try ToolHarness.run(
-                ["replace", "-i", "elvis", "Elvis", "a", "missing", "fifo", "sub", "/dev/null", "z"], directory: dir,
+                ["replace", "-i", "elvis", "Elvis", "a", "missing", "fifo", "sub", "/dev/null", "z"],
+                directory: dir,
                 timeout: 60)
             expectFailures(
                 run,
@@ -71,7 +78,8 @@ struct ToolFilesTests {
             #expect(run.exited(0), "\(run.errors)")
             // Each file is matched on its own: "elv" + "is" is no match.
             #expect(run.output == pieces.flatMap { ToolHarness.referenceReplace($0, find, replacement) })
-            let toFile = try ToolHarness.run(["replace", "elvis", "Elvis", "0", "2", "-o", "out"], directory: dir)
+            let toFile = try ToolHarness.run(
+                ["replace", "elvis", "Elvis", "0", "2", "-o", "out"], directory: dir)
             #expect(toFile.exited(0))
             #expect(ToolHarness.readFile("\(dir)/out") == bytes("one Elvis\nis two\n"))
         }
@@ -81,8 +89,10 @@ struct ToolFilesTests {
         try ToolHarness.withSandbox { dir in
             try ToolHarness.writeFile("\(dir)/in", bytes("elvis"))
             try ToolHarness.writeFile("\(dir)/out", bytes("previous"))
-            let run = try ToolHarness.run(["replace", "elvis", "Elvis", "in", "missing", "-o", "out"], directory: dir)
-            expectFailures(run, [["'missing'", "No such file"], ["'out' left unchanged because an input failed"]])
+            let run = try ToolHarness.run(
+                ["replace", "elvis", "Elvis", "in", "missing", "-o", "out"], directory: dir)
+            expectFailures(
+                run, [["'missing'", "No such file"], ["'out' left unchanged because an input failed"]])
             #expect(ToolHarness.readFile("\(dir)/out") == bytes("previous"))
             #expect(ToolHarness.directoryEntries(dir) == ["in", "out"])
         }
@@ -96,7 +106,8 @@ struct ToolFilesTests {
             try ToolHarness.writeFile("\(dir)/b", second)
             for chunkSize in ["1", "3", "1M"] {
                 let run = try ToolHarness.run(
-                    ["replace", "-c", "--chunk-size", chunkSize, "elvis", "ignored", "a", "b"], directory: dir)
+                    ["replace", "-c", "--chunk-size", chunkSize, "elvis", "ignored", "a", "b"], directory: dir
+                )
                 #expect(run.exited(0), "\(run.errors)")
                 #expect(run.text == "5\n")
                 #expect(run.errors.isEmpty)
@@ -112,7 +123,8 @@ struct ToolFilesTests {
         try ToolHarness.withSandbox { dir in
             try ToolHarness.writeFile("\(dir)/a", bytes("elvis elvis"))
             try ToolHarness.writeFile("\(dir)/b", bytes("elvis"))
-            let run = try ToolHarness.run(["replace", "--stats", "elvis", "The King", "a", "b"], directory: dir)
+            let run = try ToolHarness.run(
+                ["replace", "--stats", "elvis", "The King", "a", "b"], directory: dir)
             #expect(run.exited(0), "\(run.errors)")
             #expect(run.text == "The King The KingThe King")
             let rows = run.errorLines.map { $0.split(separator: " ").map(String.init) }
@@ -162,7 +174,8 @@ private func expectFailures(
     for (line, fragments) in zip(lines, failures) {
         #expect(line.hasPrefix("byteflow: "), sourceLocation: sourceLocation)
         for fragment in fragments {
-            #expect(line.contains(fragment), "missing '\(fragment)' in: \(line)", sourceLocation: sourceLocation)
+            #expect(
+                line.contains(fragment), "missing '\(fragment)' in: \(line)", sourceLocation: sourceLocation)
         }
     }
 }
