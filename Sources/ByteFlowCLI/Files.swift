@@ -74,8 +74,8 @@ struct FileStatus: Equatable {
     var size: Int
 
     init(_ info: stat) {
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
+        device = UInt64(truncatingIfNeeded: info.st_dev)
+        inode = UInt64(truncatingIfNeeded: info.st_ino)
         mode = UInt32(info.st_mode)
         owner = UInt32(info.st_uid)
         group = UInt32(info.st_gid)

@@ -385,6 +385,7 @@ struct ToolLogicTests {
 
     // MARK: the -o permission check, as another user
 
+    #if os(Linux)
     @Test(.enabled(if: getuid() == 0, "needs root to change the file-system user id"))
     func outputPlanAsksTheKernelAsTheUserWouldBeAsked() throws {
         try ToolHarness.withSandbox { dir in
@@ -426,6 +427,7 @@ struct ToolLogicTests {
             #expect(ToolHarness.directoryEntries(dir) == ["mine", "readonly"])
         }
     }
+    #endif
 }
 
 @Suite("ProgressTransform")
