@@ -386,47 +386,47 @@ struct ToolLogicTests {
     // MARK: the -o permission check, as another user
 
     #if os(Linux)
-    @Test(.enabled(if: getuid() == 0, "needs root to change the file-system user id"))
-    func outputPlanAsksTheKernelAsTheUserWouldBeAsked() throws {
-        try ToolHarness.withSandbox { dir in
-            try #require(chmod(dir, 0o755) == 0)
-            try ToolHarness.writeFile("\(dir)/mine", bytes("x"), permissions: 0o644)
-            try ToolHarness.writeFile("\(dir)/readonly", bytes("x"), permissions: 0o444)
-            // setfsuid(2) changes the ids the kernel checks file access
-            // against, for this thread only, and drops root's override.
-            // Glibc's module map does not export them: look them up.
-            typealias SetID = @convention(c) (UInt32) -> Int32
-            let library = dlopen(nil, RTLD_NOW)
-            let setfsuid = unsafeBitCast(try #require(dlsym(library, "setfsuid")), to: SetID.self)
-            let setfsgid = unsafeBitCast(try #require(dlsym(library, "setfsgid")), to: SetID.self)
-            func asNobody<Result>(_ body: () -> Result) -> Result {
-                let previousGroup = setfsgid(65534)
-                let previousUser = setfsuid(65534)
-                defer {
-                    _ = setfsuid(UInt32(previousUser))
-                    _ = setfsgid(UInt32(previousGroup))
+        @Test(.enabled(if: getuid() == 0, "needs root to change the file-system user id"))
+        func outputPlanAsksTheKernelAsTheUserWouldBeAsked() throws {
+            try ToolHarness.withSandbox { dir in
+                try #require(chmod(dir, 0o755) == 0)
+                try ToolHarness.writeFile("\(dir)/mine", bytes("x"), permissions: 0o644)
+                try ToolHarness.writeFile("\(dir)/readonly", bytes("x"), permissions: 0o444)
+                // setfsuid(2) changes the ids the kernel checks file access
+                // against, for this thread only, and drops root's override.
+                // Glibc's module map does not export them: look them up.
+                typealias SetID = @convention(c) (UInt32) -> Int32
+                let library = dlopen(nil, RTLD_NOW)
+                let setfsuid = unsafeBitCast(try #require(dlsym(library, "setfsuid")), to: SetID.self)
+                let setfsgid = unsafeBitCast(try #require(dlsym(library, "setfsgid")), to: SetID.self)
+                func asNobody<Result>(_ body: () -> Result) -> Result {
+                    let previousGroup = setfsgid(65534)
+                    let previousUser = setfsuid(65534)
+                    defer {
+                        _ = setfsuid(UInt32(previousUser))
+                        _ = setfsgid(UInt32(previousGroup))
+                    }
+                    return body()
                 }
-                return body()
-            }
-            let asRoot = Result { () throws(FileFailure) in
-                try OutputPlan.output(FilePath(bytes("\(dir)/readonly")))
-            }
-            #expect((try? asRoot.get()) != nil, "root may write a 0444 file, as '>' may")
-            for name in ["mine", "readonly"] {
-                let plan = asNobody {
-                    Result { () throws(FileFailure) in
-                        try OutputPlan.output(FilePath(bytes("\(dir)/\(name)")))
+                let asRoot = Result { () throws(FileFailure) in
+                    try OutputPlan.output(FilePath(bytes("\(dir)/readonly")))
+                }
+                #expect((try? asRoot.get()) != nil, "root may write a 0444 file, as '>' may")
+                for name in ["mine", "readonly"] {
+                    let plan = asNobody {
+                        Result { () throws(FileFailure) in
+                            try OutputPlan.output(FilePath(bytes("\(dir)/\(name)")))
+                        }
+                    }
+                    switch plan {
+                    case .success: Issue.record("nobody may not write \(name)")
+                    case .failure(let failure):
+                        #expect(failure.message == "cannot write to '\(dir)/\(name)': Permission denied")
                     }
                 }
-                switch plan {
-                case .success: Issue.record("nobody may not write \(name)")
-                case .failure(let failure):
-                    #expect(failure.message == "cannot write to '\(dir)/\(name)': Permission denied")
-                }
+                #expect(ToolHarness.directoryEntries(dir) == ["mine", "readonly"])
             }
-            #expect(ToolHarness.directoryEntries(dir) == ["mine", "readonly"])
         }
-    }
     #endif
 }
 

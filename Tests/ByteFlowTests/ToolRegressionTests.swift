@@ -10,7 +10,8 @@ import Testing
 
 private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-/// setpriv(1), to run the tool as `nobody`: root passes every permission check.
+/// setpriv(1), to run the tool as `nobody`: root passes every permission
+/// check. Shared by the tool's test files.
 let setprivPath = ["/usr/bin/setpriv", "/bin/setpriv"].first {
     FileManager.default.isExecutableFile(atPath: $0)
 }

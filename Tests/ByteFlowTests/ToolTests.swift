@@ -321,10 +321,6 @@ struct ToolTests {
         }
     }
 
-    static let setprivPath = ["/usr/bin/setpriv", "/bin/setpriv"].first {
-        FileManager.default.isExecutableFile(atPath: $0)
-    }
-
     @Test(
         .enabled(
             if: setprivPath != nil,
@@ -340,7 +336,7 @@ struct ToolTests {
                     "--reuid=65534", "--regid=65534", "--clear-groups", tool, "replace", "a", "b",
                     "\(dir)/secret",
                 ],
-                executable: Self.setprivPath)
+                executable: setprivPath)
             expectRuntimeError(run, "'\(dir)/secret'", "Permission denied")
         }
     }
