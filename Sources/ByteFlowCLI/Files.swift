@@ -152,13 +152,13 @@ struct FileFailure: Error, Equatable {
 func openInput(_ path: FilePath, chunkSize: Int) throws(FileFailure) -> FileSource {
     let fd = openRetrying(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)
     guard fd >= 0 else { throw FileFailure("open", path.display, code: errno) }
-    // A directory opens fine for reading; say so now rather than at read(2).
-    if let status = FileStatus(descriptor: fd), status.mode & UInt32(S_IFMT) == UInt32(S_IFDIR) {
-        close(fd)
-        throw FileFailure("open", path.display, code: EISDIR)
+    // The library's own set-up after open(2): a directory is refused, a
+    // regular file is memory-mapped when a read lease allows it.
+    do {
+        return try FileSource(openedFile: fd, path: path.display, chunkSize: chunkSize)
+    } catch {
+        throw FileFailure("open", path.display, code: error.code)
     }
-    // The chunk size is at least 1 (the parser checks it), so this cannot throw.
-    return try! FileSource(fileDescriptor: fd, path: path.display, chunkSize: chunkSize, closesOnDeinit: true)
 }
 
 /// `open(2)` retried on `EINTR`; the descriptor or -1 with `errno` set.
