@@ -118,14 +118,18 @@ func runCompare(_ request: CompareRequest, console: Console) throws(ToolFailure)
         ],
         widths: [11, labels.map(\.count).max() ?? 0, 12, 0])
     try console.output(table.row(table.headers))
-    let runsPerBatch = isLarge ? 1 : runsPerSmallBatch
+    // --quick checks that the command works (tests, CI, sanitizers): a few
+    // short batches, whatever the machine's speed.
+    let runsPerBatch = isLarge ? 1 : (request.quick ? 10 : runsPerSmallBatch)
     let budget: UInt64 = request.quick ? 20_000_000 : 500_000_000
+    let minimumBatches = request.quick ? 3 : 5
     for (index, var pair) in pairs.enumerated() {
         let specialized: Double
         let boxed: Double
         do {
             (specialized, boxed) = try medianTimes(
-                &pair.specialized, &pair.boxed, runsPerBatch: runsPerBatch, budget: budget)
+                &pair.specialized, &pair.boxed, runsPerBatch: runsPerBatch, budget: budget,
+                minimumBatches: minimumBatches)
         } catch {
             throw .runtime(FileFailure(error).message)
         }
@@ -175,15 +179,17 @@ private func readAll(_ source: FileSource) throws(FileFailure) -> [UInt8] {
 }
 
 /// Times both runs in batches, interleaved so that both see the same
-/// machine state, until `budget` nanoseconds have passed for each, and
-/// returns the median nanoseconds per run of each.
+/// machine state, until `budget` nanoseconds have passed for each and at
+/// least `minimumBatches` batches ran, and returns the median nanoseconds
+/// per run of each.
 private func medianTimes(
-    _ specialized: inout SpecializedRun, _ boxed: inout BoxedRun, runsPerBatch: Int, budget: UInt64
+    _ specialized: inout SpecializedRun, _ boxed: inout BoxedRun, runsPerBatch: Int, budget: UInt64,
+    minimumBatches: Int
 ) throws(PipelineError) -> (specialized: Double, boxed: Double) {
     var specializedTimes: [UInt64] = []
     var boxedTimes: [UInt64] = []
     var spent: UInt64 = 0
-    while spent < 2 * budget || specializedTimes.count < 5 {
+    while spent < 2 * budget || specializedTimes.count < minimumBatches {
         let first = try elapsed(&specialized, runs: runsPerBatch)
         let second = try elapsed(&boxed, runs: runsPerBatch)
         specializedTimes.append(first)
