@@ -20,8 +20,9 @@ internal enum _SearchResult {
     case prefilterFailed(Int)
 }
 
-/// A substring search over raw memory: a SIMD prefilter on two rare bytes of
-/// the pattern, verified in registers (or with `memcmp` past 16 bytes).
+/// The prefilter of ``SubstringFinder``: a SIMD scan for two rare bytes of
+/// the pattern, whose candidates are verified in registers (patterns of up
+/// to 16 bytes) or by an 8-byte compare and then `memcmp` (longer ones).
 ///
 /// ## Why this shape (measured on a 2-core AMD EPYC VM, 256 MiB inputs)
 ///
@@ -33,7 +34,7 @@ internal enum _SearchResult {
 ///   prefilter) keeps candidates few on text, where the first and last
 ///   bytes (`e` and `s` of `elvis`) would fire often.
 /// - **64 candidates per iteration.** Four 16-byte blocks are compared and
-///   their masks OR-ed, so the loop pays one `pmovmskb`+branch per 64 bytes
+///   their masks OR-ed, so the loop pays one test+branch per 64 bytes
 ///   instead of per 16. 16 bytes per iteration ran at ~20 GB/s on text
 ///   without matches; 64 bytes run at ~26 (the loop is then bound by the two
 ///   unaligned loads per block, i.e. by L1/L2 bandwidth). `SIMD64<UInt8>`
@@ -43,20 +44,30 @@ internal enum _SearchResult {
 ///   outruns memory for inputs that are not in L2 (a page-cached file
 ///   streams at ~13–20 GB/s), so AVX2 would buy little outside of
 ///   benchmarks on cache-resident buffers; not worth a C target.
-/// - **Bitmask extraction** (`_bitmask`): SSE2's `pmovmskb` is not exposed
-///   to Swift; `any()` compiles to it for the "is there a hit" test, and the
-///   lane bits are gathered by a multiply only when there is a hit.
-/// - **Verification without calls.** Patterns of up to 16 bytes are verified
+/// - **Hit test and bitmask without `any()` or `pmovmskb`.** SSE2's
+///   `pmovmskb` is not exposed to Swift, and `any()` became a call to a
+///   generic reduction once the caller grew. ``_isNonZero(_:)`` ORs the two
+///   64-bit halves of the mask (three instructions, once per 64 bytes);
+///   ``_bitmask(_:)`` gathers the lane bits with a multiply, only when a
+///   block has a hit.
+/// - **Every candidate of a 64-byte step is consumed before the next load.**
+///   The step's whole bitmask is verified at once and the survivors are kept
+///   in a ``_SearchCursor``, so a dense input (a match every ~13 bytes)
+///   returns a match per bit, not a SIMD set-up and rescan per match.
+/// - **Verification without calls.** Patterns of 3 to 16 bytes are verified
 ///   with two overlapping loads compared against words precomputed from the
-///   pattern: a `memcmp` call per candidate was a quarter of the time on
-///   dense input (one match per ~13 bytes). Longer patterns check their
-///   first 8 bytes inline before calling `memcmp`.
-/// - **One-byte patterns** go to `memchr`, which glibc vectorizes (AVX2 or
-///   EVEX): 30+ GB/s.
+///   pattern (no branch on the outcome): a `memcmp` call per candidate was a
+///   quarter of the time on dense input. Patterns of 1 or 2 bytes need no
+///   verification (the two prefilter bytes are the pattern). Longer
+///   patterns check their first 8 bytes inline before calling `memcmp`.
+/// - **One-byte patterns** take the same loop (offsets 0 and 0): on dense
+///   input (`x` every byte) `memchr` paid a call and its vector set-up per
+///   match; on sparse input the loop's ~26 GB/s is within a few percent of
+///   `memchr`'s AVX2 once the buffer is not in L1.
 /// - **Never quadratic.** When candidates keep failing verification (the
 ///   cost of misses outgrows the bytes scanned), the search stops with
-///   ``_SearchResult/prefilterFailed(_:)`` and the caller switches to a
-///   linear-time scan.
+///   ``_SearchResult/prefilterFailed(_:)`` and ``SubstringFinder`` switches
+///   to Two-Way (`TwoWaySearch.swift`) for a while.
 @frozen
 @usableFromInline
 internal struct _SubstringSearcher: Sendable {
@@ -157,11 +168,12 @@ internal struct _SubstringSearcher: Sendable {
         return confirmed
     }
 
-    /// Whether `pattern` occurs at `base + p`. The caller guarantees that
-    /// `base[p..<p + count]` is readable.
+    /// Whether `pattern` occurs at `base + p`, given that the two prefilter
+    /// bytes do. The caller guarantees that `base[p..<p + count]` is readable.
     @inlinable
     @inline(__always)
     func matches(_ pattern: UnsafePointer<UInt8>, _ base: UnsafeRawPointer, at p: Int) -> Bool {
+        if count <= 2 { return true }  // the prefilter bytes are the pattern
         switch wordSize {
         case 8:
             guard base.loadUnaligned(fromByteOffset: p, as: UInt64.self) == head else { return false }
@@ -212,10 +224,6 @@ internal struct _SubstringSearcher: Sendable {
     ) -> _SearchResult {
         let last = end &- count  // the last offset a match can start at
         guard start <= last else { return .notFound }
-        if count == 1 {
-            guard let hit = memchr(base + start, Int32(byte1), end &- start) else { return .notFound }
-            return .found(base.distance(to: UnsafeRawPointer(hit)))
-        }
         // Candidates left over from the previous call, from `start` on.
         var bits = cursor.bits
         var block = cursor.block
@@ -239,7 +247,8 @@ internal struct _SubstringSearcher: Sendable {
                 bits &= bits &- 1
                 // Up to 16 bytes, `confirm` kept only true matches.
                 if count <= 16 || matches(pattern, base, at: candidate) {
-                    cursor = _SearchCursor(block: block, bits: bits, next: p, misses: misses, origin: origin)
+                    cursor = _SearchCursor(
+                        block: block, bits: bits, next: p, misses: misses, origin: origin, fallbackEnd: 0)
                     return .found(candidate)
                 }
                 misses &+= 1
@@ -247,7 +256,8 @@ internal struct _SubstringSearcher: Sendable {
             // Verification costs about misses × count; give up once it
             // clearly outgrows the bytes scanned (only long patterns can).
             if misses &* count > 8 &* (p &- origin) &+ 4096 {
-                cursor = _SearchCursor(block: block, bits: 0, next: p, misses: misses, origin: origin)
+                cursor = _SearchCursor(
+                    block: block, bits: 0, next: p, misses: misses, origin: origin, fallbackEnd: 0)
                 return .prefilterFailed(p)
             }
             // Scan on: 64 candidates per step; each step tests starts p..<p+64.
@@ -260,7 +270,7 @@ internal struct _SubstringSearcher: Sendable {
                     bits =
                         UInt64(_bitmask(h0)) | UInt64(_bitmask(h1)) << 16
                         | UInt64(_bitmask(h2)) << 32 | UInt64(_bitmask(h3)) << 48
-                    if count <= 16 { bits = confirm(bits, base, block: p) }
+                    if count > 2 && count <= 16 { bits = confirm(bits, base, block: p) }
                     if bits != 0 {
                         block = p
                         p &+= 64
@@ -282,7 +292,7 @@ internal struct _SubstringSearcher: Sendable {
                         && matches(pattern, base, at: p)
                     {
                         cursor = _SearchCursor(
-                            block: p, bits: 0, next: p &+ 1, misses: misses, origin: origin)
+                            block: p, bits: 0, next: p &+ 1, misses: misses, origin: origin, fallbackEnd: 0)
                         return .found(p)
                     }
                     p &+= 1
@@ -292,11 +302,11 @@ internal struct _SubstringSearcher: Sendable {
             let q = min(p, last &- 15)
             let h = self.block(base, q, splat1, splat2)
             bits = UInt64(_bitmask(h)) & (~0 << UInt64(p &- q))
-            if count <= 16 { bits = confirm(bits, base, block: q) }
+            if count > 2 && count <= 16 { bits = confirm(bits, base, block: q) }
             block = q
             p = q &+ 16
         }
-        cursor = _SearchCursor(block: 0, bits: 0, next: end, misses: misses, origin: origin)
+        cursor = _SearchCursor(block: 0, bits: 0, next: end, misses: misses, origin: origin, fallbackEnd: 0)
         return .notFound
     }
 }
@@ -317,20 +327,24 @@ internal struct _SearchCursor {
     @usableFromInline var misses: Int
     /// Where the search of this buffer began.
     @usableFromInline var origin: Int
+    /// When not 0: the prefilter gave up, and ``SubstringFinder`` searches
+    /// the starts before this offset with Two-Way.
+    @usableFromInline var fallbackEnd: Int
 
     /// A cursor for a search starting at `origin`.
     @inlinable
     init(origin: Int) {
-        self.init(block: origin, bits: 0, next: origin, misses: 0, origin: origin)
+        self.init(block: origin, bits: 0, next: origin, misses: 0, origin: origin, fallbackEnd: 0)
     }
 
     @inlinable
-    init(block: Int, bits: UInt64, next: Int, misses: Int, origin: Int) {
+    init(block: Int, bits: UInt64, next: Int, misses: Int, origin: Int, fallbackEnd: Int) {
         self.block = block
         self.bits = bits
         self.next = next
         self.misses = misses
         self.origin = origin
+        self.fallbackEnd = fallbackEnd
     }
 }
 
