@@ -157,14 +157,15 @@ public struct SubstringFinder: @unchecked Sendable {
                     if found >= 0 { return found }
                     from = cursor.fallbackEnd
                 }
-                cursor = _SearchCursor(origin: from)
+                cursor = _SearchCursor(origin: from, failures: cursor.failures)
             }
             switch _prefilter.find(_pattern, in: base, from: from, to: end, cursor: &cursor) {
             case .found(let offset): return offset
             case .notFound: return -1
             case .prefilterFailed(let resume):
                 from = max(from, resume)
-                cursor.fallbackEnd = from &+ _SubstringFinderTuning.fallbackSpan
+                cursor.fallbackEnd = from &+ _SubstringFinderTuning.fallbackSpan << min(cursor.failures, 7)
+                cursor.failures &+= 1
             }
         }
     }

@@ -247,8 +247,7 @@ internal struct _SubstringSearcher: Sendable {
                 bits &= bits &- 1
                 // Up to 16 bytes, `confirm` kept only true matches.
                 if count <= 16 || matches(pattern, base, at: candidate) {
-                    cursor = _SearchCursor(
-                        block: block, bits: bits, next: p, misses: misses, origin: origin, fallbackEnd: 0)
+                    cursor.save(block: block, bits: bits, next: p, misses: misses)
                     return .found(candidate)
                 }
                 misses &+= 1
@@ -256,8 +255,7 @@ internal struct _SubstringSearcher: Sendable {
             // Verification costs about misses × count; give up once it
             // clearly outgrows the bytes scanned (only long patterns can).
             if misses &* count > 8 &* (p &- origin) &+ 4096 {
-                cursor = _SearchCursor(
-                    block: block, bits: 0, next: p, misses: misses, origin: origin, fallbackEnd: 0)
+                cursor.save(block: block, bits: 0, next: p, misses: misses)
                 return .prefilterFailed(p)
             }
             // Scan on: 64 candidates per step; each step tests starts p..<p+64.
@@ -291,8 +289,7 @@ internal struct _SubstringSearcher: Sendable {
                         && base.load(fromByteOffset: p &+ offset2, as: UInt8.self) == byte2
                         && matches(pattern, base, at: p)
                     {
-                        cursor = _SearchCursor(
-                            block: p, bits: 0, next: p &+ 1, misses: misses, origin: origin, fallbackEnd: 0)
+                        cursor.save(block: p, bits: 0, next: p &+ 1, misses: misses)
                         return .found(p)
                     }
                     p &+= 1
@@ -306,7 +303,7 @@ internal struct _SubstringSearcher: Sendable {
             block = q
             p = q &+ 16
         }
-        cursor = _SearchCursor(block: 0, bits: 0, next: end, misses: misses, origin: origin, fallbackEnd: 0)
+        cursor.save(block: 0, bits: 0, next: end, misses: misses)
         return .notFound
     }
 }
@@ -330,21 +327,37 @@ internal struct _SearchCursor {
     /// When not 0: the prefilter gave up, and ``SubstringFinder`` searches
     /// the starts before this offset with Two-Way.
     @usableFromInline var fallbackEnd: Int
+    /// How often the prefilter gave up in this buffer; each time, Two-Way
+    /// keeps the search for twice as long.
+    @usableFromInline var failures: Int
 
     /// A cursor for a search starting at `origin`.
     @inlinable
     init(origin: Int) {
-        self.init(block: origin, bits: 0, next: origin, misses: 0, origin: origin, fallbackEnd: 0)
+        self.init(origin: origin, failures: 0)
     }
 
+    /// A cursor for a search starting at `origin`, after the prefilter gave
+    /// up `failures` times earlier in the buffer.
     @inlinable
-    init(block: Int, bits: UInt64, next: Int, misses: Int, origin: Int, fallbackEnd: Int) {
+    init(origin: Int, failures: Int) {
+        block = origin
+        bits = 0
+        next = origin
+        misses = 0
+        self.origin = origin
+        fallbackEnd = 0
+        self.failures = failures
+    }
+
+    /// Records where the prefilter stopped.
+    @inlinable
+    @inline(__always)
+    mutating func save(block: Int, bits: UInt64, next: Int, misses: Int) {
         self.block = block
         self.bits = bits
         self.next = next
         self.misses = misses
-        self.origin = origin
-        self.fallbackEnd = fallbackEnd
     }
 }
 
