@@ -50,13 +50,11 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
     @usableFromInline internal let _border: UnsafePointer<Int>
     /// How many bytes are held back: they are `pattern[0..<_held]`.
     @usableFromInline internal var _held: Int
-    /// Speed only, never output: how many more bytes the search stays in its
-    /// Two-Way fallback, and how often the prefilter gave up lately, carried
+    /// Speed only, never output: the search's fallback state, carried
     /// across chunks so that an adversarial stream in 64 KiB chunks does not
     /// retry the prefilter at every chunk (that retry cost up to 40% on
     /// `(ab)^16 b` in `(ab)^16 c`: 6.1 GB/s against 9.3 as one buffer).
-    @usableFromInline internal var _fallbackLeft: Int
-    @usableFromInline internal var _failures: Int
+    @usableFromInline internal var _fallback: _SearchFallback
 
     /// Creates a transform replacing `pattern` by `replacement`.
     ///
@@ -75,8 +73,7 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
         _replacementCount = storage.replacementCount
         _border = UnsafePointer(storage.border)
         _held = 0
-        _fallbackLeft = 0
-        _failures = 0
+        _fallback = _SearchFallback()
     }
 
     /// Creates a transform replacing the UTF-8 bytes of `pattern` by those of
@@ -106,8 +103,7 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
     @inlinable
     public mutating func reset() {
         _held = 0
-        _fallbackLeft = 0
-        _failures = 0
+        _fallback = _SearchFallback()
     }
 
     /// Replaces the matches in `chunk`, including one that began in earlier
@@ -144,16 +140,18 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
             guard let resume = try _resumeHeld(base, count, into: &next) else { return }
             position = resume
         }
-        var cursor = _SearchCursor(origin: position, failures: _failures)
-        if _fallbackLeft > 0 { cursor.fallbackEnd = position &+ _fallbackLeft }
-        while true {
-            let found = _finder._find(base, from: position, to: count, cursor: &cursor)
-            if found < 0 { break }
-            if found > position { try _writeRange(base, position, found, into: &next) }
-            try _writeReplacement(into: &next)
+        // The handler is inlined into the scan: a match costs its two writes
+        // and a few instructions.
+        var fallback = _fallback
+        let replacement = _replacement
+        let replacementCount = _replacementCount
+        try _finder._scan(base, from: position, to: count, fallback: &fallback) { found in
+            if found > position { try Self._writeRange(base, position, found, into: &next) }
+            if replacementCount > 0 { try Self._writeRange(replacement, 0, replacementCount, into: &next) }
             position = found &+ m
+            return true
         }
-        if cursor.failures != 0 { _noteFallback(cursor, count) }
+        _fallback = fallback
         // Hold back the longest tail that is a proper pattern prefix. It
         // starts with the pattern's first byte, so where none of the last
         // m - 1 bytes is that byte (the common case: a few compares), nothing
@@ -164,22 +162,8 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
         while j < count && base.load(fromByteOffset: j, as: UInt8.self) != first { j &+= 1 }
         let held = j < count ? _partialMatch(base, from: j, count) : 0
         let keep = count &- held
-        if keep > position { try _writeRange(base, position, keep, into: &next) }
+        if keep > position { try Self._writeRange(base, position, keep, into: &next) }
         _held = held
-    }
-
-    /// Carries the fallback's state to the next chunk: the rest of its span,
-    /// and the failure count (decayed by a chunk without a failure).
-    @inlinable
-    @inline(never)
-    internal mutating func _noteFallback(_ cursor: _SearchCursor, _ count: Int) {
-        if cursor.fallbackEnd > count {
-            _fallbackLeft = cursor.fallbackEnd &- count
-            _failures = cursor.failures
-        } else {
-            _fallbackLeft = 0
-            _failures = cursor.failures > _failures ? cursor.failures : cursor.failures &- 1
-        }
     }
 
     /// The length of the longest tail of `base[start..<end]` that is a
@@ -231,7 +215,7 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
             let released = _held &+ count &- state
             try _writeHeld(min(_held, released), into: &next)
             if released > _held {
-                try _writeRange(base, 0, released &- _held, into: &next)
+                try Self._writeRange(base, 0, released &- _held, into: &next)
             }
             _held = state
             return nil
@@ -270,7 +254,7 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
     /// Writes `base[start..<end]` to `next` as a borrowed span: no copy.
     @inlinable
     @inline(__always)
-    internal func _writeRange<Next: ByteSink>(
+    internal static func _writeRange<Next: ByteSink>(
         _ base: UnsafeRawPointer, _ start: Int, _ end: Int, into next: inout Next
     ) throws {
         try next.write(UnsafeRawBufferPointer(start: base + start, count: end &- start).bytes)
@@ -279,13 +263,13 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
     @inlinable
     internal func _writeHeld<Next: ByteSink>(_ count: Int, into next: inout Next) throws {
         guard count > 0 else { return }
-        try _writeRange(UnsafeRawPointer(_finder._pattern), 0, count, into: &next)
+        try Self._writeRange(_finder._pattern, 0, count, into: &next)
     }
 
     @inlinable
     @inline(__always)
     internal func _writeReplacement<Next: ByteSink>(into next: inout Next) throws {
         guard _replacementCount > 0 else { return }
-        try _writeRange(UnsafeRawPointer(_replacement), 0, _replacementCount, into: &next)
+        try Self._writeRange(_replacement, 0, _replacementCount, into: &next)
     }
 }

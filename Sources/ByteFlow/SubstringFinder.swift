@@ -100,9 +100,13 @@ public struct SubstringFinder: @unchecked Sendable {
     public func firstMatch(in bytes: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
         precondition(start >= 0 && start <= bytes.count, "start out of range")
         guard let base = bytes.baseAddress else { return nil }
-        var cursor = _SearchCursor(origin: start)
-        let found = _find(base, from: start, to: bytes.count, cursor: &cursor)
-        return found < 0 ? nil : found
+        var fallback = _SearchFallback()
+        var first = -1
+        _scan(base, from: start, to: bytes.count, fallback: &fallback) { (found) -> Bool in
+            first = found
+            return false
+        }
+        return first < 0 ? nil : first
     }
 
     /// Calls `body` with the offset of every leftmost, non-overlapping
@@ -111,7 +115,7 @@ public struct SubstringFinder: @unchecked Sendable {
     ///
     /// Faster than repeated ``firstMatch(in:from:)-(RawSpan,_)`` on dense
     /// matches: the candidates the prefilter found in one 64-byte step are
-    /// kept between matches instead of being searched for again.
+    /// consumed one after the other instead of being searched for again.
     ///
     /// - Parameters:
     ///   - bytes: The bytes to search, borrowed for the call.
@@ -123,59 +127,97 @@ public struct SubstringFinder: @unchecked Sendable {
         let n = bytes.byteCount
         guard n > 0 else { return }
         try bytes.withUnsafeBytes { (buffer) throws(E) -> Void in
-            let base = buffer.baseAddress!
-            var cursor = _SearchCursor(origin: 0)
-            var position = 0
-            while true {
-                let found = _find(base, from: position, to: n, cursor: &cursor)
-                if found < 0 { return }
+            var fallback = _SearchFallback()
+            try _scan(buffer.baseAddress!, from: 0, to: n, fallback: &fallback) { (found) throws(E) -> Bool in
                 try body(found)
-                position = found &+ count
+                return true
             }
         }
     }
 
-    /// The first start in `start...end - count` where the pattern occurs in
-    /// `base`, or -1. `base[0..<end]` must be readable.
+    /// Reports every leftmost, non-overlapping occurrence in
+    /// `base[start..<end]`, in order, until `onMatch` returns `false`.
     ///
-    /// For one cursor, pass the same `base` and `end` and a `start` that
-    /// never decreases (see ``_SubstringSearcher/find(_:in:from:to:cursor:)``).
-    /// After the prefilter gives up at `r`, `base[r..<r + 8 KiB]` is searched
-    /// with Two-Way; then the prefilter gets a fresh start (the fallback's
-    /// exit), so that one adversarial region does not slow the rest of a
-    /// large buffer down to Two-Way's speed.
+    /// The prefilter runs first. When it gives up at `r`, the starts
+    /// `r..<r + span` are searched with Two-Way, then the prefilter gets a
+    /// fresh start (the fallback's exit), so that one adversarial region
+    /// does not slow the rest of a large buffer down to Two-Way's speed; the
+    /// span doubles each time the prefilter gives up again (8 KiB up to
+    /// 1 MiB). `fallback` carries that state from one buffer to the next
+    /// when they are consecutive pieces of one stream.
     @inlinable
     @inline(__always)
-    internal func _find(_ base: UnsafeRawPointer, from start: Int, to end: Int, cursor: inout _SearchCursor)
-        -> Int
-    {
-        var from = start
+    internal func _scan<E: Error>(
+        _ base: UnsafeRawPointer, from start: Int, to end: Int, fallback: inout _SearchFallback,
+        onMatch: (Int) throws(E) -> Bool
+    ) throws(E) {
+        var position = start
+        var fallbackEnd = fallback.left > 0 ? start &+ fallback.left : 0
+        let failures = fallback.failures
         while true {
-            if cursor.fallbackEnd > 0 {
-                if from < cursor.fallbackEnd {
-                    let found = _findTwoWay(base, from: from, before: cursor.fallbackEnd, to: end)
-                    if found >= 0 { return found }
-                    from = cursor.fallbackEnd
-                }
-                cursor = _SearchCursor(origin: from, failures: cursor.failures)
+            if fallbackEnd > position {
+                position = try _scanTwoWay(base, from: position, before: fallbackEnd, to: end, onMatch: onMatch)
+                if position < 0 { return }
             }
-            switch _prefilter.find(_pattern, in: base, from: from, to: end, cursor: &cursor) {
-            case .found(let offset): return offset
-            case .notFound: return -1
-            case .prefilterFailed(let resume):
-                from = max(from, resume)
-                cursor.fallbackEnd = from &+ _SubstringFinderTuning.fallbackSpan << min(cursor.failures, 7)
-                cursor.failures &+= 1
+            guard position &+ count <= end else { break }
+            switch try _prefilter.scan(_pattern, in: base, from: position, to: end, onMatch: onMatch) {
+            case .finished:
+                fallbackEnd = 0
+                position = end
+            case .stopped:
+                return
+            case .gaveUp(let resume):
+                position = resume
+                fallbackEnd = resume &+ _SubstringFinderTuning.fallbackSpan << min(fallback.failures, 7)
+                fallback.failures &+= 1
             }
+            if position &+ count > end { break }
+        }
+        if fallbackEnd > end {
+            fallback.left = fallbackEnd &- end
+        } else {
+            fallback.left = 0
+            // A buffer (or its end) where the prefilter held: forget a failure.
+            if fallback.failures == failures && failures > 0 { fallback.failures &-= 1 }
         }
     }
 
-    /// Two-Way over the starts `from..<before` (that fit before `end`).
+    /// Two-Way over the starts `from..<before` that fit before `end`,
+    /// reporting each match. Returns where the search continues, or -1 if
+    /// `onMatch` asked to stop.
     @inlinable
     @inline(never)
-    internal func _findTwoWay(_ base: UnsafeRawPointer, from: Int, before: Int, to end: Int) -> Int {
-        let limit = before &+ count &- 1
-        return _twoWay.find(_pattern, skip: _skip, in: base, from: from, to: end < limit ? end : limit)
+    internal func _scanTwoWay<E: Error>(
+        _ base: UnsafeRawPointer, from: Int, before: Int, to end: Int, onMatch: (Int) throws(E) -> Bool
+    ) throws(E) -> Int {
+        let limit = min(end, before &+ count &- 1)
+        var position = from
+        while true {
+            let found = _twoWay.find(_pattern, skip: _skip, in: base, from: position, to: limit)
+            guard found >= 0 else { return max(position, before) }
+            guard try onMatch(found) else { return -1 }
+            position = found &+ count
+        }
+    }
+}
+
+/// What ``SubstringFinder``'s search carries from one buffer to the next
+/// when they are consecutive pieces of one stream (``ReplaceTransform``
+/// keeps one): speed only, never which matches are found.
+@frozen
+@usableFromInline
+internal struct _SearchFallback: Sendable {
+    /// How many more bytes Two-Way searches before the prefilter is tried
+    /// again; 0 when the prefilter is in use.
+    @usableFromInline var left: Int
+    /// How often the prefilter gave up lately (decays by one per buffer in
+    /// which it held).
+    @usableFromInline var failures: Int
+
+    @inlinable
+    init() {
+        left = 0
+        failures = 0
     }
 }
 

@@ -6,18 +6,19 @@
     import Darwin
 #endif
 
-/// The outcome of one search by ``_SubstringSearcher``.
+/// How a ``_SubstringSearcher/scan(_:in:from:to:onMatch:)`` ended.
 @frozen
 @usableFromInline
-internal enum _SearchResult {
-    /// The pattern starts at this offset.
-    case found(Int)
-    /// The pattern does not occur in the range searched.
-    case notFound
+internal enum _ScanEnd {
+    /// Every match in the range was reported.
+    case finished
+    /// The match handler asked to stop.
+    case stopped
     /// The prefilter kept firing without a match (an adversarial input such
-    /// as `aaaa…` for `aaa…ab`); the caller should continue from this offset
-    /// with an algorithm whose cost does not depend on the input.
-    case prefilterFailed(Int)
+    /// as `aab` repeated for `a^32 b`): no match starts before this offset
+    /// that was not reported; the caller should continue from here with an
+    /// algorithm whose cost does not depend on the input.
+    case gaveUp(Int)
 }
 
 /// The prefilter of ``SubstringFinder``: a SIMD scan for two rare bytes of
@@ -51,9 +52,11 @@ internal enum _SearchResult {
 ///   ``_bitmask(_:)`` gathers the lane bits with a multiply, only when a
 ///   block has a hit.
 /// - **Every candidate of a 64-byte step is consumed before the next load.**
-///   The step's whole bitmask is verified at once and the survivors are kept
-///   in a ``_SearchCursor``, so a dense input (a match every ~13 bytes)
-///   returns a match per bit, not a SIMD set-up and rescan per match.
+///   The step's whole bitmask is verified at once, and ``scan(_:in:from:to:onMatch:)``
+///   hands each match to an inlined handler (the replace's two writes),
+///   masks off the candidates the match covers and takes the next bit: a
+///   dense input pays per match a few instructions, not a call, a SIMD
+///   set-up and a rescan.
 /// - **Verification without calls.** Patterns of 3 to 16 bytes are verified
 ///   with two overlapping loads compared against words precomputed from the
 ///   pattern (no branch on the outcome): a `memcmp` call per candidate was a
@@ -66,7 +69,7 @@ internal enum _SearchResult {
 ///   `memchr`'s AVX2 once the buffer is not in L1.
 /// - **Never quadratic.** When candidates keep failing verification (the
 ///   cost of misses outgrows the bytes scanned), the search stops with
-///   ``_SearchResult/prefilterFailed(_:)`` and ``SubstringFinder`` switches
+///   ``_ScanEnd/gaveUp(_:)`` and ``SubstringFinder`` switches
 ///   to Two-Way (`TwoWaySearch.swift`) for a while.
 @frozen
 @usableFromInline
@@ -202,62 +205,56 @@ internal struct _SubstringSearcher: Sendable {
             .& (base.loadUnaligned(fromByteOffset: p &+ offset2, as: SIMD16<UInt8>.self) .== splat2)
     }
 
-    /// Finds the first occurrence of `pattern` starting in `start..<end - count + 1`,
-    /// that is, lying wholly within `base[start..<end]`.
+    /// Reports every leftmost, non-overlapping occurrence of `pattern` that
+    /// starts at `start` or later and lies wholly within `base[start..<end]`,
+    /// in order, until `onMatch` returns `false` or the prefilter gives up.
     ///
     /// All of `base[0..<end]` must be readable: the last block may be
     /// shifted back before `start` (its lanes there are ignored).
     ///
-    /// `cursor` carries candidates already found by the prefilter from one
-    /// call to the next, so that a dense input (a match every few bytes) does
-    /// not rescan a block per match. Use a fresh cursor for every buffer, and
-    /// for one cursor pass the same `base` and `end` and a `start` that never
-    /// decreases.
+    /// The candidates of one 64-byte step are all consumed before the next
+    /// step loads anything: after a match the candidates it covers are
+    /// masked off and the next one is taken from the same bitmask, so a
+    /// dense input (a match every few bytes) costs a few instructions per
+    /// match, with no call and no SIMD set-up.
     ///
-    /// - Complexity: O(*m*) for *m* = `end - start` on all but adversarial
-    ///   inputs, where it gives up with ``_SearchResult/prefilterFailed(_:)``
-    ///   after O(*m*) work.
+    /// - Complexity: O(*n*) for *n* = `end - start` plus the calls to
+    ///   `onMatch`; on adversarial inputs it gives up with
+    ///   ``_ScanEnd/gaveUp(_:)`` after O(*n*) work.
     @_transparent @usableFromInline
-    func find(
+    func scan<E: Error>(
         _ pattern: UnsafePointer<UInt8>, in base: UnsafeRawPointer, from start: Int, to end: Int,
-        cursor: inout _SearchCursor
-    ) -> _SearchResult {
+        onMatch: (Int) throws(E) -> Bool
+    ) throws(E) -> _ScanEnd {
         let last = end &- count  // the last offset a match can start at
-        guard start <= last else { return .notFound }
-        // Candidates left over from the previous call, from `start` on.
-        var bits = cursor.bits
-        var block = cursor.block
-        if bits != 0 {
-            let skipped = start &- block
-            if skipped >= 64 {
-                bits = 0
-            } else if skipped > 0 {
-                bits &= ~0 << UInt64(skipped)
-            }
-        }
-        var p = max(start, cursor.next)
-        var misses = cursor.misses
-        let origin = cursor.origin
+        var p = start  // where the next block starts
+        var position = start  // no match may start before this
+        var misses = 0
+        var bits: UInt64 = 0
+        var block = 0
         let splat1 = SIMD16<UInt8>(repeating: byte1)
         let splat2 = SIMD16<UInt8>(repeating: byte2)
         while true {
-            // Verify the pending candidates of `block`, in order.
+            // Consume the candidates of `block`, in order. Up to 16 bytes,
+            // `confirm` kept only true matches.
             while bits != 0 {
                 let candidate = block &+ bits.trailingZeroBitCount
-                bits &= bits &- 1
-                // Up to 16 bytes, `confirm` kept only true matches.
                 if count <= 16 || matches(pattern, base, at: candidate) {
-                    cursor.save(block: block, bits: bits, next: p, misses: misses)
-                    return .found(candidate)
+                    guard try onMatch(candidate) else { return .stopped }
+                    position = candidate &+ count
+                    let covered = position &- block
+                    bits = covered >= 64 ? 0 : bits & (~0 << UInt64(covered))
+                } else {
+                    bits &= bits &- 1
+                    misses &+= 1
                 }
-                misses &+= 1
             }
             // Verification costs about misses × count; give up once it
             // clearly outgrows the bytes scanned (only long patterns can).
-            if misses &* count > 8 &* (p &- origin) &+ 4096 {
-                cursor.save(block: block, bits: 0, next: p, misses: misses)
-                return .prefilterFailed(p)
+            if misses &* count > 8 &* (p &- start) &+ 4096 {
+                return .gaveUp(max(p, position))
             }
+            if position > p { p = position }
             // Scan on: 64 candidates per step; each step tests starts p..<p+64.
             while p &+ 63 <= last {
                 let h0 = self.block(base, p, splat1, splat2)
@@ -278,7 +275,7 @@ internal struct _SubstringSearcher: Sendable {
                 p &+= 64
             }
             if bits != 0 { continue }
-            guard p <= last else { break }
+            guard p <= last else { return .finished }
             // Fewer than 64 candidates left: blocks of 16, the last one
             // shifted back to end exactly at `last`, its lanes before `p`
             // masked off.
@@ -289,12 +286,13 @@ internal struct _SubstringSearcher: Sendable {
                         && base.load(fromByteOffset: p &+ offset2, as: UInt8.self) == byte2
                         && matches(pattern, base, at: p)
                     {
-                        cursor.save(block: p, bits: 0, next: p &+ 1, misses: misses)
-                        return .found(p)
+                        guard try onMatch(p) else { return .stopped }
+                        p &+= count
+                    } else {
+                        p &+= 1
                     }
-                    p &+= 1
                 }
-                break
+                return .finished
             }
             let q = min(p, last &- 15)
             let h = self.block(base, q, splat1, splat2)
@@ -303,61 +301,6 @@ internal struct _SubstringSearcher: Sendable {
             block = q
             p = q &+ 16
         }
-        cursor.save(block: 0, bits: 0, next: end, misses: misses)
-        return .notFound
-    }
-}
-
-/// What ``_SubstringSearcher/find(_:in:from:to:cursor:)`` remembers between
-/// calls on one buffer: the prefilter's unverified candidates and how far it
-/// scanned.
-@frozen
-@usableFromInline
-internal struct _SearchCursor {
-    /// Offset of the block that `bits` describe.
-    @usableFromInline var block: Int
-    /// Unverified candidates: bit *i* is the start `block + i`.
-    @usableFromInline var bits: UInt64
-    /// Where scanning resumes once `bits` is spent.
-    @usableFromInline var next: Int
-    /// Candidates that failed verification so far.
-    @usableFromInline var misses: Int
-    /// Where the search of this buffer began.
-    @usableFromInline var origin: Int
-    /// When not 0: the prefilter gave up, and ``SubstringFinder`` searches
-    /// the starts before this offset with Two-Way.
-    @usableFromInline var fallbackEnd: Int
-    /// How often the prefilter gave up in this buffer; each time, Two-Way
-    /// keeps the search for twice as long.
-    @usableFromInline var failures: Int
-
-    /// A cursor for a search starting at `origin`.
-    @inlinable
-    init(origin: Int) {
-        self.init(origin: origin, failures: 0)
-    }
-
-    /// A cursor for a search starting at `origin`, after the prefilter gave
-    /// up `failures` times earlier in the buffer.
-    @inlinable
-    init(origin: Int, failures: Int) {
-        block = origin
-        bits = 0
-        next = origin
-        misses = 0
-        self.origin = origin
-        fallbackEnd = 0
-        self.failures = failures
-    }
-
-    /// Records where the prefilter stopped.
-    @inlinable
-    @inline(__always)
-    mutating func save(block: Int, bits: UInt64, next: Int, misses: Int) {
-        self.block = block
-        self.bits = bits
-        self.next = next
-        self.misses = misses
     }
 }
 

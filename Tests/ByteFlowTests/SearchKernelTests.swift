@@ -13,13 +13,28 @@ private func naiveFind(_ pattern: [UInt8], in input: [UInt8], from start: Int, t
     return nil
 }
 
-private func find(_ pattern: [UInt8], in input: [UInt8], from start: Int, to end: Int) -> _SearchResult {
+/// What the prefilter alone finds from `start`: the first match, nothing,
+/// or the point where it gave up.
+private enum PrefilterResult {
+    case found(Int)
+    case notFound
+    case gaveUp(Int)
+}
+
+private func find(_ pattern: [UInt8], in input: [UInt8], from start: Int, to end: Int) -> PrefilterResult {
     let searcher = _SubstringSearcher(pattern: pattern)
     return pattern.withUnsafeBufferPointer { pattern in
         input.withUnsafeBytes { input in
-            var cursor = _SearchCursor(origin: start)
-            return searcher.find(
-                pattern.baseAddress!, in: input.baseAddress!, from: start, to: end, cursor: &cursor)
+            var first = -1
+            let result = searcher.scan(pattern.baseAddress!, in: input.baseAddress!, from: start, to: end) {
+                first = $0
+                return false
+            }
+            switch result {
+            case .stopped: return .found(first)
+            case .finished: return .notFound
+            case .gaveUp(let resume): return .gaveUp(resume)
+            }
         }
     }
 }
@@ -46,8 +61,8 @@ struct SearchKernelTests {
         }
     }
 
-    /// `find` answers `.found` with the first match, `.notFound` only when
-    /// there is none, and `.prefilterFailed(r)` only when no match starts
+    /// The prefilter answers `.found` with the first match, `.notFound` only
+    /// when there is none, and `.gaveUp(r)` only when no match starts
     /// before `r`.
     @Test func findAgreesWithANaiveSearch() {
         var random = SeededRandom(seed: 0x5EA7C4)
@@ -66,7 +81,7 @@ struct SearchKernelTests {
             switch find(pattern, in: input, from: start, to: end) {
             case .found(let offset): #expect(offset == expected, "\(context)")
             case .notFound: #expect(expected == nil, "\(context)")
-            case .prefilterFailed(let resume):
+            case .gaveUp(let resume):
                 #expect(resume >= start && resume <= end, "\(context)")
                 #expect(expected.map { $0 >= resume } ?? true, "\(context): a match before \(resume)")
             }
@@ -79,7 +94,7 @@ struct SearchKernelTests {
     @Test func adversarialInputMakesThePrefilterGiveUp() {
         let pattern = [UInt8](repeating: UInt8(ascii: "a"), count: 63) + [UInt8(ascii: "b")]
         let input = utf8(String(repeating: "aaab", count: 600)) + pattern
-        guard case .prefilterFailed(let resume) = find(pattern, in: input, from: 0, to: input.count) else {
+        guard case .gaveUp(let resume) = find(pattern, in: input, from: 0, to: input.count) else {
             Issue.record("expected the prefilter to give up on runs of aaab")
             return
         }
@@ -227,7 +242,7 @@ struct SubstringFinderTests {
         case .longNearMiss:
             if case .notFound = result {} else { Issue.record("\(kind): \(result)") }
         default:
-            if case .prefilterFailed = result {} else { Issue.record("\(kind): \(result)") }
+            if case .gaveUp = result {} else { Issue.record("\(kind): \(result)") }
         }
     }
 
