@@ -140,8 +140,46 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
             guard let resume = try _resumeHeld(base, count, into: &next) else { return }
             position = resume
         }
+        // A piece too short for a 64-byte step (downstream of another stage
+        // on dense text: 5–30 bytes) is first checked for the rarer
+        // prefilter byte with 8-byte words; without it nothing can match and
+        // the scan, whose set-up (the finder's fields, the SIMD splats) was
+        // most of a small piece's cost, is skipped.
+        if count &- position >= 64 || _finder._prefilter.mayOccur(in: base, from: position, to: count) {
+            position = try _replaceMatches(base, from: position, count, into: &next)
+        }
+        // Hold back the longest tail that is a proper pattern prefix. It
+        // starts with the pattern's first byte, so where none of the last
+        // m - 1 bytes is that byte (the common case: a few compares), nothing
+        // is held and the automaton does not run.
+        let window = min(m &- 1, count &- position)
+        let first = _finder._pattern.pointee
+        var j = count &- window
+        while j &+ 8 <= count && !_containsByte(base.loadUnaligned(fromByteOffset: j, as: UInt64.self), first)
+        {
+            j &+= 8
+        }
+        while j < count && base.load(fromByteOffset: j, as: UInt8.self) != first { j &+= 1 }
+        let held = j < count ? _partialMatch(base, from: j, count) : 0
+        let keep = count &- held
+        if keep > position { try Self._writeRange(base, position, keep, into: &next) }
+        _held = held
+    }
+
+    /// Replaces every match in `base[start..<count]`; returns the end of the
+    /// last match (or `start`): what follows it is still to be written.
+    ///
+    /// Out of line so that a small piece with no candidate does not pay for
+    /// its set-up; a chunk that comes here pays one call.
+    @inlinable
+    @inline(never)
+    internal mutating func _replaceMatches<Next: ByteSink>(
+        _ base: UnsafeRawPointer, from start: Int, _ count: Int, into next: inout Next
+    ) throws -> Int {
         // The handler is inlined into the scan: a match costs its two writes
         // and a few instructions.
+        let m = _finder.count
+        var position = start
         var fallback = _fallback
         let replacement = _replacement
         let replacementCount = _replacementCount
@@ -152,18 +190,7 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
             return true
         }
         _fallback = fallback
-        // Hold back the longest tail that is a proper pattern prefix. It
-        // starts with the pattern's first byte, so where none of the last
-        // m - 1 bytes is that byte (the common case: a few compares), nothing
-        // is held and the automaton does not run.
-        let window = min(m &- 1, count &- position)
-        let first = _finder._pattern.pointee
-        var j = count &- window
-        while j < count && base.load(fromByteOffset: j, as: UInt8.self) != first { j &+= 1 }
-        let held = j < count ? _partialMatch(base, from: j, count) : 0
-        let keep = count &- held
-        if keep > position { try Self._writeRange(base, position, keep, into: &next) }
-        _held = held
+        return position
     }
 
     /// The length of the longest tail of `base[start..<end]` that is a

@@ -156,7 +156,9 @@ public struct SubstringFinder: @unchecked Sendable {
         let failures = fallback.failures
         while true {
             if fallbackEnd > position {
-                position = try _scanTwoWay(base, from: position, before: fallbackEnd, to: end, onMatch: onMatch)
+                position = try Self._scanTwoWay(
+                    _twoWay, _pattern, _skip, base, from: position, before: fallbackEnd, to: end,
+                    onMatch: onMatch)
                 if position < 0 { return }
             }
             guard position &+ count <= end else { break }
@@ -185,18 +187,22 @@ public struct SubstringFinder: @unchecked Sendable {
     /// Two-Way over the starts `from..<before` that fit before `end`,
     /// reporting each match. Returns where the search continues, or -1 if
     /// `onMatch` asked to stop.
+    ///
+    /// Static, taking only what Two-Way needs: as a method it made callers
+    /// copy the whole finder to the stack on every call, used or not.
     @inlinable
     @inline(never)
-    internal func _scanTwoWay<E: Error>(
+    internal static func _scanTwoWay<E: Error>(
+        _ twoWay: _TwoWay, _ pattern: UnsafePointer<UInt8>, _ skip: UnsafePointer<Int32>,
         _ base: UnsafeRawPointer, from: Int, before: Int, to end: Int, onMatch: (Int) throws(E) -> Bool
     ) throws(E) -> Int {
-        let limit = min(end, before &+ count &- 1)
+        let limit = min(end, before &+ twoWay.count &- 1)
         var position = from
         while true {
-            let found = _twoWay.find(_pattern, skip: _skip, in: base, from: position, to: limit)
+            let found = twoWay.find(pattern, skip: skip, in: base, from: position, to: limit)
             guard found >= 0 else { return max(position, before) }
             guard try onMatch(found) else { return -1 }
-            position = found &+ count
+            position = found &+ twoWay.count
         }
     }
 }

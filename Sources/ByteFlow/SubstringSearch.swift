@@ -205,6 +205,28 @@ internal struct _SubstringSearcher: Sendable {
             .& (base.loadUnaligned(fromByteOffset: p &+ offset2, as: SIMD16<UInt8>.self) .== splat2)
     }
 
+    /// Whether a match of the pattern could start in `start...end - count`:
+    /// `false` when the first prefilter byte is nowhere in its lanes. For
+    /// short ranges (tested 8 bytes at a time, no SIMD set-up); O(*n*).
+    @inlinable
+    @inline(__always)
+    func mayOccur(in base: UnsafeRawPointer, from start: Int, to end: Int) -> Bool {
+        let last = end &- count
+        guard start <= last else { return false }
+        // The bytes that must be `byte1`: base[start + offset1 ... last + offset1].
+        var i = start &+ offset1
+        let stop = last &+ offset1 &+ 1
+        while i &+ 8 <= stop {
+            if _containsByte(base.loadUnaligned(fromByteOffset: i, as: UInt64.self), byte1) { return true }
+            i &+= 8
+        }
+        while i < stop {
+            if base.load(fromByteOffset: i, as: UInt8.self) == byte1 { return true }
+            i &+= 1
+        }
+        return false
+    }
+
     /// Reports every leftmost, non-overlapping occurrence of `pattern` that
     /// starts at `start` or later and lies wholly within `base[start..<end]`,
     /// in order, until `onMatch` returns `false` or the prefilter gives up.
@@ -280,7 +302,18 @@ internal struct _SubstringSearcher: Sendable {
             // shifted back to end exactly at `last`, its lanes before `p`
             // masked off.
             if last < 15 {
-                // Too short a buffer for one block: byte by byte.
+                // Too short a buffer for one block (a small piece from an
+                // upstream stage): if the rarer byte is nowhere in its lanes
+                // (two overlapping 8-byte words, no SIMD set-up), done;
+                // otherwise byte by byte.
+                if last &- p >= 7
+                    && !_containsByte(
+                        base.loadUnaligned(fromByteOffset: p &+ offset1, as: UInt64.self), byte1)
+                    && !_containsByte(
+                        base.loadUnaligned(fromByteOffset: last &+ offset1 &- 7, as: UInt64.self), byte1)
+                {
+                    return .finished
+                }
                 while p <= last {
                     if base.load(fromByteOffset: p &+ offset1, as: UInt8.self) == byte1
                         && base.load(fromByteOffset: p &+ offset2, as: UInt8.self) == byte2
@@ -302,6 +335,15 @@ internal struct _SubstringSearcher: Sendable {
             p = q &+ 16
         }
     }
+}
+
+/// Whether any byte of `word` is `byte` (the classic zero-byte test on
+/// `word ^ byte×0x01…01`, exact as a yes/no answer).
+@inlinable
+@inline(__always)
+internal func _containsByte(_ word: UInt64, _ byte: UInt8) -> Bool {
+    let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+    return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
 }
 
 /// Whether any lane of `mask` is set. `any(_:)` becomes a call to a generic

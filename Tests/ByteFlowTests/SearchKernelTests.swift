@@ -78,6 +78,11 @@ struct SearchKernelTests {
             let end = Int.random(in: start...input.count, using: &random)
             let expected = naiveFind(pattern, in: input, from: start, to: end)
             let context = "case \(index): \(printable(pattern)) in \(printable(input))[\(start)..<\(end)]"
+            let searcher = _SubstringSearcher(pattern: pattern)
+            let may = input.withUnsafeBytes { bytes in
+                bytes.baseAddress.map { searcher.mayOccur(in: $0, from: start, to: end) } ?? false
+            }
+            if !may { #expect(expected == nil, "mayOccur said no: \(context)") }
             switch find(pattern, in: input, from: start, to: end) {
             case .found(let offset): #expect(offset == expected, "\(context)")
             case .notFound: #expect(expected == nil, "\(context)")
