@@ -32,11 +32,17 @@
 /// replace on dense text) pays little per call. A transform is `Sendable`.
 ///
 /// Searching within a chunk is ``SubstringFinder``'s: a SIMD prefilter on
-/// two rare bytes of the pattern, candidates verified in registers (up to 16
-/// bytes) or by `memcmp`, and Two-Way with a Horspool skip for inputs that
-/// defeat the prefilter. Deciding what to hold back at the end of a chunk
-/// first looks for the pattern's first byte among the last
-/// `pattern.count - 1` bytes, and runs the automaton only from there.
+/// two rare bytes of the pattern (64 starts per step), whose candidates need
+/// no verification for 1- and 2-byte patterns, are verified in registers for
+/// 3 to 16 bytes and by an 8-byte compare then `memcmp` beyond; each match
+/// goes to the replace's writes without leaving the scan loop. Inputs that
+/// defeat the prefilter are searched with Two-Way guarded by a Horspool
+/// skip for a while (state carried across chunks), so no input is slow.
+/// A piece too short for one 64-byte step is first checked 8 bytes at a time
+/// for the rarer prefilter byte, and skips the scan's set-up without it.
+/// Deciding what to hold back at the end of a chunk first looks for the
+/// pattern's first byte among the last `pattern.count - 1` bytes (8 at a
+/// time), and runs the automaton only from there.
 @frozen
 public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
     // Sendable: the finder's storage is immutable; the pointers below point

@@ -9,12 +9,14 @@
 ///
 /// The search is the one ``ReplaceTransform`` runs: a SIMD prefilter on two
 /// rare bytes of the pattern (64 candidate starts per step), candidates
-/// verified in registers for patterns of up to 16 bytes and with `memcmp`
-/// beyond; when candidates keep failing verification (an input built from
-/// the pattern's own bytes), the rest of the buffer, in spans of 8 KiB, is
-/// searched with Two-Way guarded by a Horspool skip, after which the
-/// prefilter is tried again. See `SubstringSearch.swift` and
-/// `TwoWaySearch.swift` for the reasons, with figures.
+/// verified in registers for patterns of 3 to 16 bytes (1 and 2 need no
+/// verification) and by an 8-byte compare then `memcmp` beyond. When
+/// candidates keep failing verification (an input built from the pattern's
+/// own bytes), the next 8 KiB of the buffer (doubling each time this
+/// happens again, up to 1 MiB) are searched with Two-Way guarded by a
+/// Horspool skip, after which the prefilter is tried again. See
+/// `SubstringSearch.swift` and `TwoWaySearch.swift` for the reasons, with
+/// figures.
 ///
 /// A finder is immutable and `Sendable`: share it between tasks freely.
 /// Searching never allocates.
@@ -113,7 +115,7 @@ public struct SubstringFinder: @unchecked Sendable {
     /// occurrence of the pattern in `bytes`, in order (the matches that
     /// `bytes.replace` in Python would replace).
     ///
-    /// Faster than repeated ``firstMatch(in:from:)-(RawSpan,_)`` on dense
+    /// Faster than repeated `firstMatch(in:from:)` on dense
     /// matches: the candidates the prefilter found in one 64-byte step are
     /// consumed one after the other instead of being searched for again.
     ///

@@ -10,8 +10,14 @@
 ///   right, then the left half right to left, and on a periodic pattern
 ///   remembers how much of the window is already known to match, so that no
 ///   text byte is compared more than about twice. The byte-at-a-time KMP it
-///   replaces touched every byte and followed failure links (~0.2 GB/s on
-///   `(ab)^16 b` in `(ab)^16 c` repeated).
+///   replaces touched every byte and followed failure links: 0.29–0.37 GB/s
+///   in memory on every class built to defeat the prefilter, against
+///   3.2–16 GB/s now (periodic `(ab)^16 b` in `(ab)^16 c` 9.6, `a^32 b` in
+///   `aab` 16, `a^16 b a^16` in `aab` 3.6, `a^999 b` in `a^99 b` 4.7; one
+///   buffer of 64 MiB; Python's `bytes.replace`: 10.6, 5.1, 2.0, 4.1).
+///   Two-Way without the skip, and a skip loop without Two-Way, were not
+///   measured separately: the skip alone is quadratic on `centered`-like
+///   inputs, and the combination is what glibc ships for long needles.
 /// - **A skip on the window's last byte** (the Horspool table:
 ///   `m - 1 -` the last index of the byte in the pattern): inputs that
 ///   defeat a two-byte prefilter are made of the pattern's own bytes, but a

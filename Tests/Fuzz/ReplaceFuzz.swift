@@ -207,7 +207,9 @@ func checkFinder(_ testCase: Case) throws {
             }
             j += 1
         }
-        check(finder.firstMatch(in: stream.span.bytes, from: start) == first, "firstMatch from \(start)", testCase)
+        check(
+            finder.firstMatch(in: stream.span.bytes, from: start) == first, "firstMatch from \(start)",
+            testCase)
     }
 }
 
