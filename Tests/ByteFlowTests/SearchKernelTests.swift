@@ -273,6 +273,29 @@ struct SubstringFinderTests {
         #expect(finder.firstMatch(in: input.span.bytes) == expected.first)
     }
 
+    /// `forEachMatch` stops at the first error `body` throws, and the typed
+    /// error comes out as thrown; searches from the end or past the last
+    /// possible start find nothing.
+    @Test func forEachMatchStopsOnAThrowAndBoundsHold() throws {
+        struct Enough: Error, Equatable {}
+        let finder = try SubstringFinder("ab")
+        let text = utf8(String(repeating: "xab", count: 100))
+        var seen: [Int] = []
+        #expect(throws: Enough.self) {
+            try finder.forEachMatch(in: text.span.bytes) { (offset) throws(Enough) in
+                seen.append(offset)
+                if seen.count == 3 { throw Enough() }
+            }
+        }
+        #expect(seen == [1, 4, 7])
+        #expect(finder.firstMatch(in: text.span.bytes, from: text.count) == nil)
+        #expect(finder.firstMatch(in: text.span.bytes, from: text.count - 1) == nil)
+        #expect(finder.firstMatch(in: text.span.bytes, from: text.count - 2) == text.count - 2)
+        var none = 0
+        finder.forEachMatch(in: [UInt8]().span.bytes) { _ in none += 1 }
+        #expect(none == 0)
+    }
+
     @Test func emptyPatternIsRejectedAndPropertiesReport() throws {
         #expect(throws: ByteFlowError.emptyPattern) { try SubstringFinder([]) }
         let finder = try SubstringFinder("elvis")
