@@ -277,7 +277,8 @@ internal final class _PatternStorage: @unchecked Sendable {
         let borderBytes = m * MemoryLayout<Int>.stride
         let skipBytes = 256 * MemoryLayout<Int32>.stride
         block = UnsafeMutableRawPointer.allocate(
-            byteCount: borderBytes + skipBytes + m + replacement.count, alignment: MemoryLayout<Int>.alignment
+            byteCount: borderBytes + skipBytes + m + max(1, replacement.count),
+            alignment: MemoryLayout<Int>.alignment
         )
         border = block.bindMemory(to: Int.self, capacity: m)
         skip = (block + borderBytes).bindMemory(to: Int32.self, capacity: 256)
