@@ -44,6 +44,28 @@ struct ByteStageTests {
         #expect(twice == utf8("Hello"))
     }
 
+    @Test(
+        "Tables made of a few shifted ranges (the SIMD path) and of more (the table path) map alike",
+        arguments: 0..<40)
+    func rangeTables(seed: Int) throws {
+        var random = SeededRandom(seed: UInt64(seed) &+ 300)
+        var table = (0...255).map { UInt8($0) }
+        for _ in 0..<Int.random(in: 0...6, using: &random) {
+            let first = Int.random(in: 0...255, using: &random)
+            let last = Int.random(in: first...min(255, first + 40), using: &random)
+            let delta = UInt8.random(in: 0...255, using: &random)
+            for byte in first...last { table[byte] = UInt8(byte) &+ delta }
+        }
+        if seed == 0 { table[255] = 0 }  // a range that ends at the last byte value
+        let map = try ByteMapTransform(table: table, stagingCapacity: Int.random(in: 1...64, using: &random))
+        let input = random.anyBytes(Int.random(in: 0...300, using: &random))
+        #expect(
+            expectEveryChunking(
+                of: input, through: map, gives: input.map { table[Int($0)] },
+                in: chunkings(for: input.count, randomCount: 3, everyFixedSizeUpTo: 20, using: &random)),
+            "seed \(seed)")
+    }
+
     @Test("Byte filter drops exactly its set, including with a tiny staging buffer")
     func byteFilter() {
         for (filter, dropped) in [

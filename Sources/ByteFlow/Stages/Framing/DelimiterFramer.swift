@@ -133,25 +133,70 @@ public struct DelimiterFramer: ByteTransform, Sendable {
         _ base: UnsafeRawPointer, _ count: Int, into next: inout Next
     ) throws {
         var position = 0  // where the current frame's bytes in this chunk begin
-        while let end = _matcher.nextMatchEnd(in: base, from: position, to: count) {
-            let delimiterCount = _keepsDelimiter ? 0 : _matcher.pattern.count
-            if _pending.isEmpty {
-                // The common case: the whole frame is in this chunk.
-                var frameEnd = end &- delimiterCount
-                if _stripsCarriageReturn && frameEnd > position
-                    && base.load(fromByteOffset: frameEnd &- 1, as: UInt8.self) == 0x0D
-                {
-                    frameEnd &-= 1
-                }
-                if frameEnd &- position <= _maximum {
-                    try _writeBytes(base, position, frameEnd, into: &next)
-                    position = end
-                    continue
-                }
+        if _matcher.pattern.count == 1 {
+            try _processSingleByteDelimiter(base, count, &position, into: &next)
+        } else {
+            while let end = _matcher.nextMatchEnd(in: base, from: position, to: count) {
+                try _frameEnded(base, &position, at: end, into: &next)
             }
-            try _deliver(base, &position, upTo: end, dropping: delimiterCount, into: &next)
         }
         try _holdBack(base, position, count, into: &next)
+    }
+
+    /// The scan for a one-byte delimiter (lines): 64 bytes at a time, a SIMD
+    /// compare turned into a 64-bit mask whose set bits are the frame ends
+    /// (see ``_mask64(_:_:)`` for how, and what was measured).
+    ///
+    /// Why not `memchr` per frame (the multi-byte path): on 42-byte lines a
+    /// call per line cost ~15 ns (line framing of 256 MiB took 2.9× the time
+    /// of coreutils' AVX2 `wc -l`); this costs a few instructions per 64
+    /// bytes and a bit scan per line.
+    @inlinable
+    internal mutating func _processSingleByteDelimiter<Next: ByteSink>(
+        _ base: UnsafeRawPointer, _ count: Int, _ position: inout Int, into next: inout Next
+    ) throws {
+        let delimiter = _matcher.pattern[0]
+        let splat = SIMD16<UInt8>(repeating: delimiter)
+        var block = 0
+        while count &- block >= 64 {
+            var mask = _mask64(base + block, splat)
+            while mask != 0 {
+                let end = block &+ mask.trailingZeroBitCount &+ 1
+                mask &= mask &- 1
+                try _frameEnded(base, &position, at: end, into: &next)
+            }
+            block &+= 64
+        }
+        while block < count {
+            if base.load(fromByteOffset: block, as: UInt8.self) == delimiter {
+                try _frameEnded(base, &position, at: block &+ 1, into: &next)
+            }
+            block &+= 1
+        }
+    }
+
+    /// A delimiter ends at `end`: deliver the frame before it.
+    @inlinable
+    @inline(__always)
+    internal mutating func _frameEnded<Next: ByteSink>(
+        _ base: UnsafeRawPointer, _ position: inout Int, at end: Int, into next: inout Next
+    ) throws {
+        let delimiterCount = _keepsDelimiter ? 0 : _matcher.pattern.count
+        if _pending.isEmpty {
+            // The common case: the whole frame is in this chunk.
+            var frameEnd = end &- delimiterCount
+            if _stripsCarriageReturn && frameEnd > position
+                && base.load(fromByteOffset: frameEnd &- 1, as: UInt8.self) == 0x0D
+            {
+                frameEnd &-= 1
+            }
+            if frameEnd &- position <= _maximum {
+                try _writeBytes(base, position, frameEnd, into: &next)
+                position = end
+                return
+            }
+        }
+        try _deliver(base, &position, upTo: end, dropping: delimiterCount, into: &next)
     }
 
     /// Delivers the frame made of the held bytes and `base[position..<end]`,
