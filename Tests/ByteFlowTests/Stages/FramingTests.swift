@@ -112,6 +112,22 @@ struct FramingTests {
             ))
     }
 
+    @Test(
+        "Long streams with sparse to dense line ends (the 64-byte mask path and its batches)",
+        arguments: ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", "ab\n", "\n", "a\r\n"])
+    func longLineStreams(alphabet: String) throws {
+        var random = SeededRandom(seed: UInt64(alphabet.utf8.count))
+        let input = random.bytes(20_000, from: utf8(alphabet))
+        let expected = referenceFrames(
+            input, delimiter: [0x0A], keepsDelimiter: false, stripsCarriageReturn: true, maximum: 1000,
+            oversized: .fail)
+        #expect(
+            expectFrames(
+                of: input, through: try DelimiterFramer.lines(maximumFrameLength: 1000), give: expected,
+                in: [.whole, .fixed(64), .fixed(100), .fixed(4096), .fixed(20_000)]
+                    + (0..<3).map { _ in randomPieces(for: input.count, using: &random) }))
+    }
+
     @Test("Fixed-length records, and a truncated last record", arguments: 0..<60)
     func fixedLength(seed: Int) throws {
         var random = SeededRandom(seed: UInt64(seed) &+ 77)
