@@ -22,8 +22,8 @@
 /// and no copy.
 ///
 /// Why this shape: lines are counted 16 bytes at a time (a SIMD compare whose
-/// lanes are summed every 255 blocks), about 6× faster here than `memchr` per
-/// line on text with 40-byte lines.
+/// lanes are summed every 255 blocks), about 4× faster here than `memchr` per
+/// line on text with 41-byte lines (22–30 GB/s against 5–8).
 @frozen
 public struct CountingTransform: ByteTransform, Sendable {
     /// What a ``CountingTransform`` has seen.
