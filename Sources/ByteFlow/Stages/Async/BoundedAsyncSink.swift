@@ -1,4 +1,10 @@
-import Synchronization
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A sink whose output an async consumer drains through a bounded buffer:
 /// when the consumer falls behind, the producing run waits (back-pressure)
@@ -135,8 +141,12 @@ public struct BoundedAsyncSink: ByteSink, Sendable {
 /// The buffer between a ``BoundedAsyncSink`` and its consumer: a queue of
 /// arrays and at most one waiting producer and one waiting consumer, all
 /// under one lock.
+///
+/// The lock is a `pthread_mutex_t`, not `Synchronization.Mutex`: on Linux
+/// `Mutex` is built on raw futex calls that ThreadSanitizer does not model,
+/// and it reported every guarded access as a race.
 @usableFromInline
-internal final class _ByteChannel: Sendable {
+internal final class _ByteChannel: @unchecked Sendable {
     struct State {
         var queue: [[UInt8]] = []
         var head = 0
@@ -150,18 +160,34 @@ internal final class _ByteChannel: Sendable {
     }
 
     let capacity: Int
-    let state: Mutex<State>
+    // `_state` is only touched inside `withLock`.
+    private var _state = State()
+    private let _mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     init(capacity: Int) {
         self.capacity = capacity
-        state = Mutex(State())
+        _mutex = .allocate(capacity: 1)
+        _mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(_mutex, nil)
     }
 
-    var peak: Int { state.withLock { $0.peak } }
+    deinit {
+        pthread_mutex_destroy(_mutex)
+        _mutex.deallocate()
+    }
+
+    /// Runs `body` with the state, under the lock.
+    func withLock<Result>(_ body: (inout State) throws -> Result) rethrows -> Result {
+        pthread_mutex_lock(_mutex)
+        defer { pthread_mutex_unlock(_mutex) }
+        return try body(&_state)
+    }
+
+    var peak: Int { withLock { $0.peak } }
 
     /// Enqueues `chunk` (never waits: the producer waits in `waitForRoom`).
     func send(_ chunk: [UInt8]) throws {
-        let consumer: CheckedContinuation<[UInt8]?, any Error>? = try state.withLock { state in
+        let consumer: CheckedContinuation<[UInt8]?, any Error>? = try withLock { state in
             if state.consumerGone { throw CancellationError() }
             if let waiting = state.waitingConsumer {
                 state.waitingConsumer = nil
@@ -181,7 +207,7 @@ internal final class _ByteChannel: Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation {
                 (continuation: CheckedContinuation<Void, any Error>) in
-                let result: Result<Void, any Error>? = state.withLock { state in
+                let result: Result<Void, any Error>? = withLock { state in
                     if state.consumerGone { return .failure(CancellationError()) }
                     if state.buffered < capacity { return .success(()) }
                     if Task.isCancelled { return .failure(CancellationError()) }  // see `receive()`
@@ -191,7 +217,7 @@ internal final class _ByteChannel: Sendable {
                 if let result { continuation.resume(with: result) }
             }
         } onCancel: {
-            let producer = state.withLock { state in
+            let producer = withLock { state in
                 defer { state.waitingProducer = nil }
                 return state.waitingProducer
             }
@@ -204,7 +230,7 @@ internal final class _ByteChannel: Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation {
                 (continuation: CheckedContinuation<[UInt8]?, any Error>) in
-                let (result, producer) = state.withLock {
+                let (result, producer) = withLock {
                     state -> (Result<[UInt8]?, any Error>?, CheckedContinuation<Void, any Error>?) in
                     if state.head < state.queue.count {
                         let chunk = state.queue[state.head]
@@ -252,7 +278,7 @@ internal final class _ByteChannel: Sendable {
 
     /// The consumer has gone: wake both sides with `CancellationError`.
     func leave() {
-        let (consumer, producer) = state.withLock { state in
+        let (consumer, producer) = withLock { state in
             state.consumerGone = true
             defer {
                 state.waitingConsumer = nil
@@ -265,7 +291,7 @@ internal final class _ByteChannel: Sendable {
     }
 
     func finish(throwing error: (any Error)?) {
-        let consumer = state.withLock { state in
+        let consumer = withLock { state in
             state.finished = true
             state.failure = error
             defer { state.waitingConsumer = nil }
