@@ -48,6 +48,12 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "Search",
+            dependencies: benchmarkDependencies,
+            path: "Benchmarks/Search",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "Stages",
             dependencies: benchmarkDependencies,
             path: "Benchmarks/Stages",
