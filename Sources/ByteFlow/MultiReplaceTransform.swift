@@ -1,0 +1,357 @@
+/// A streaming find-and-replace of several fixed byte strings in one pass,
+/// optionally ignoring ASCII case.
+///
+/// Scanning left to right, at the leftmost position where any pattern
+/// matches, the **earliest-listed** pattern that matches there wins: its
+/// replacement is written and the scan continues after the match. Replaced
+/// text is never scanned again. This is what a regular-expression alternation
+/// of the escaped patterns does in Perl or in Python's `re.sub`
+/// (`re.sub("|".join(map(re.escape, patterns)), …)`), and it differs from
+/// applying the replacements one after the other (`sed -e … -e …`):
+///
+/// ```swift
+/// // "Hello" is listed before "Hell": at the H of "Hello", the first wins.
+/// var pipeline = try BytesSource("Hello, Hell, Hello")
+///     .transformed(by: MultiReplaceTransform([("Hello", "Hi"), ("Hell", "Heaven")]))
+///     .into(BufferSink())
+/// try pipeline.run()  // pipeline.sink.string == "Hi, Heaven, Hi"
+/// // Listed the other way round, "Hell" always wins where both match:
+/// // [("Hell", "Heaven"), ("Hello", "Hi")] gives "Heaveno, Heaven, Heaveno".
+/// ```
+///
+/// ## Defined edge cases
+///
+/// - **A pattern that is a prefix of another**: where both match, the one
+///   listed first wins (see above). A longer pattern listed *after* its
+///   prefix can never match.
+/// - **Duplicate patterns**: the first occurrence wins; the later ones (and
+///   their replacements) are never used. Not an error.
+/// - **Empty pattern**: an error (``ByteFlowError/emptyPatternInList(index:)``),
+///   as it would match between every two bytes. An empty list is
+///   ``ByteFlowError/noPatterns``.
+/// - **Replacements** are written exactly as given (also when ignoring
+///   case) and may be empty, which deletes the matches.
+///
+/// ## Case-insensitive matching
+///
+/// With `ignoringCase: true`, ASCII letters match either case (`elvis`
+/// matches `ELVIS` and `eLvIs`); every other byte, including the bytes of
+/// non-ASCII UTF-8 characters, compares exactly. For a single pattern this
+/// is the case-insensitive counterpart of ``ReplaceTransform``:
+/// `MultiReplaceTransform([("elvis", "Elvis")], ignoringCase: true)`.
+///
+/// ## How it streams
+///
+/// Unchanged runs are forwarded as sub-spans of the chunk and replacements
+/// from the transform's own storage. At the end of a chunk the transform
+/// holds back only the bytes that may still begin a winning match: at most
+/// ``longestPatternLength`` − 1, copied into a buffer allocated once by the
+/// initializer. The next chunk resumes on those bytes and at most that many
+/// of its own, so the output does not depend on how the stream is cut.
+/// Processing allocates nothing.
+///
+/// ## How it searches
+///
+/// An Aho–Corasick automaton built for leftmost-first matching (a dense
+/// transition table over byte classes; see `MultiPatternAutomaton.swift`)
+/// decides every match in one pass; with up to eight patterns a SIMD
+/// prefilter on two rare bytes per pattern skips the text where no pattern
+/// can start (see `PairPrefilter.swift`).
+///
+/// - Complexity: Processing is O(*n* × *m*) in the worst case for *n* input
+///   bytes and a longest pattern of *m* bytes, and O(*n*) when no pattern
+///   ends inside a longer one that is listed earlier; memory is
+///   O(*L* × *k*) for a total pattern length *L* and *k* distinct pattern
+///   bytes.
+@frozen
+public struct MultiReplaceTransform: ByteTransform, Sendable {
+    @usableFromInline internal let _automaton: _MultiPatternAutomaton
+    @usableFromInline internal let _prefilter: _PairPrefilter?
+    @usableFromInline internal let _patterns: [[UInt8]]
+    @usableFromInline internal let _patternLengths: [Int]
+    /// Every replacement, concatenated; pattern *i*'s is
+    /// `_replacementBytes[_replacementBounds[i]..<_replacementBounds[i + 1]]`.
+    @usableFromInline internal let _replacementBytes: [UInt8]
+    @usableFromInline internal let _replacementBounds: [Int]
+    @usableFromInline internal let _longest: Int
+    @usableFromInline internal let _ignoresCase: Bool
+    /// Held-back bytes in `_buffer[0..<_heldCount]`; the rest of the buffer
+    /// (as long again) is where a new chunk's first bytes join them.
+    @usableFromInline internal var _buffer: [UInt8]
+    @usableFromInline internal var _heldCount: Int
+
+    /// Creates a transform replacing each pattern by its replacement.
+    ///
+    /// ```swift
+    /// let scrub = try MultiReplaceTransform(
+    ///     [(Array("password".utf8), Array("***".utf8)), (Array("token".utf8), Array("***".utf8))],
+    ///     ignoringCase: true)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - pairs: `(pattern, replacement)` pairs, in priority order: where
+    ///     several patterns match at the same position, the earliest-listed
+    ///     wins. Patterns must not be empty; replacements may be.
+    ///   - ignoringCase: Whether ASCII letters match either case.
+    /// - Throws: ``ByteFlowError/noPatterns`` if `pairs` is empty,
+    ///   ``ByteFlowError/emptyPatternInList(index:)`` if a pattern is empty.
+    /// - Complexity: O(*L* × *k*) time and memory for a total pattern length
+    ///   *L* and *k* distinct pattern bytes; these are the transform's only
+    ///   allocations.
+    public init(_ pairs: [(pattern: [UInt8], replacement: [UInt8])], ignoringCase: Bool = false)
+        throws(ByteFlowError)
+    {
+        guard !pairs.isEmpty else { throw .noPatterns }
+        if let empty = pairs.firstIndex(where: { $0.pattern.isEmpty }) {
+            throw .emptyPatternInList(index: empty)
+        }
+        let patterns = pairs.map(\.pattern)
+        _patterns = patterns
+        _patternLengths = patterns.map(\.count)
+        var bounds = [0]
+        var bytes: [UInt8] = []
+        for pair in pairs {
+            bytes += pair.replacement
+            bounds.append(bytes.count)
+        }
+        _replacementBytes = bytes
+        _replacementBounds = bounds
+        _ignoresCase = ignoringCase
+        let automaton = _MultiPatternAutomaton(patterns: patterns, ignoringCase: ignoringCase)
+        _automaton = automaton
+        let live = patterns.indices.filter { automaton.live[$0] }.map { patterns[$0] }
+        _prefilter = _PairPrefilter(patterns: live, ignoringCase: ignoringCase)
+        _longest = patterns.map(\.count).max()!
+        _buffer = [UInt8](repeating: 0, count: max(1, 2 * (_longest - 1)))
+        _heldCount = 0
+    }
+
+    /// Creates a transform replacing the UTF-8 bytes of each pattern by those
+    /// of its replacement.
+    ///
+    /// ```swift
+    /// let names = try MultiReplaceTransform([("colour", "color"), ("grey", "gray")])
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - pairs: `(pattern, replacement)` pairs in priority order.
+    ///   - ignoringCase: Whether ASCII letters match either case.
+    /// - Throws: ``ByteFlowError/noPatterns`` or
+    ///   ``ByteFlowError/emptyPatternInList(index:)``.
+    public init(_ pairs: [(String, String)], ignoringCase: Bool = false) throws(ByteFlowError) {
+        try self.init(pairs.map { (Array($0.0.utf8), Array($0.1.utf8)) }, ignoringCase: ignoringCase)
+    }
+
+    /// The patterns, in priority order.
+    public var patterns: [[UInt8]] { _patterns }
+    /// The replacement of pattern `index`.
+    ///
+    /// - Parameter index: A position in ``patterns``.
+    /// - Returns: The bytes each match of that pattern becomes.
+    public func replacement(at index: Int) -> [UInt8] {
+        Array(_replacementBytes[_replacementBounds[index]..<_replacementBounds[index + 1]])
+    }
+    /// Whether ASCII letters match either case.
+    public var ignoresCase: Bool { _ignoresCase }
+    /// The length of the longest pattern: at most one byte less is held back.
+    public var longestPatternLength: Int { _longest }
+    /// Bytes held back at the end of the last chunk, waiting to see whether
+    /// they begin a match. At most ``longestPatternLength`` − 1.
+    public var heldBackByteCount: Int { _heldCount }
+
+    /// Replaces the matches in `chunk`, including those that began in earlier
+    /// chunks, and writes the result to `next`.
+    ///
+    /// - Parameters:
+    ///   - chunk: The next bytes of the stream, borrowed for this call.
+    ///   - next: The downstream stage. Receives sub-spans of `chunk`,
+    ///     replacements and held-back bytes, all borrowed for each call.
+    /// - Throws: What `next` throws. The held-back bytes are then unspecified;
+    ///   ``reset()`` or ``finish(into:)`` starts over.
+    /// - Complexity: O(*n* + *m*) for a chunk of *n* bytes in the usual case;
+    ///   see the type's complexity note.
+    @inlinable
+    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
+        let count = chunk.byteCount
+        guard count > 0 else { return }
+        try chunk.withUnsafeBytes { chunkBytes in
+            try _process(chunkBytes.baseAddress!, count, into: &next)
+        }
+    }
+
+    @inlinable
+    internal mutating func _process<Next: ByteSink>(
+        _ base: UnsafeRawPointer, _ count: Int, into next: inout Next
+    ) throws {
+        var from = 0
+        if _heldCount > 0 {
+            // Join the held bytes and up to `_longest - 1` new ones in the
+            // buffer and decide them there. Every match that starts in the
+            // held bytes ends within those, so the scan leaves at most the
+            // new bytes undecided, and the chunk takes over from there.
+            let held = _heldCount
+            let joined = min(count, _longest &- 1)
+            _buffer.withUnsafeMutableBytes { buffer in
+                buffer.baseAddress!.advanced(by: held).copyMemory(from: base, byteCount: joined)
+            }
+            let undecided = try _buffer.withUnsafeBytes { buffer in
+                try _scan(buffer.baseAddress!, held &+ joined, from: 0, endOfStream: false, into: &next)
+            }
+            if joined == count {
+                _keep(from: undecided, to: held &+ joined)
+                return
+            }
+            from = undecided &- held
+            _heldCount = 0
+        }
+        let undecided = try _scan(base, count, from: from, endOfStream: false, into: &next)
+        _heldCount = count &- undecided
+        if _heldCount > 0 {
+            let kept = _heldCount
+            _buffer.withUnsafeMutableBytes { buffer in
+                buffer.baseAddress!.copyMemory(from: base + undecided, byteCount: kept)
+            }
+        }
+    }
+
+    /// Keeps `_buffer[start..<end]` as the held-back bytes.
+    @inlinable
+    internal mutating func _keep(from start: Int, to end: Int) {
+        _heldCount = end &- start
+        guard start > 0 && end > start else { return }
+        _buffer.withUnsafeMutableBytes { buffer in
+            buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: end &- start)
+        }
+    }
+
+    /// Writes whatever is held back (replacing the matches in it) and resets
+    /// the transform for a new stream.
+    ///
+    /// - Parameter next: The downstream stage.
+    /// - Throws: What `next` throws; the transform is reset either way.
+    @inlinable
+    public mutating func finish<Next: ByteSink>(into next: inout Next) throws {
+        let held = _heldCount
+        _heldCount = 0
+        guard held > 0 else { return }
+        _ = try _buffer.withUnsafeBytes { buffer in
+            try _scan(buffer.baseAddress!, held, from: 0, endOfStream: true, into: &next)
+        }
+    }
+
+    /// Discards whatever is held back, writing nothing, and returns the
+    /// transform to its initial state.
+    ///
+    /// ```swift
+    /// var scrub = try MultiReplaceTransform([("secret", "***")])
+    /// scrub.reset()  // after a failed run: start the next stream afresh
+    /// ```
+    ///
+    /// - Complexity: O(1).
+    @inlinable
+    public mutating func reset() {
+        _heldCount = 0
+    }
+
+    /// Scans `base[from..<count]` from the automaton's start state, writing
+    /// every decided byte and replacement to `next`. Returns where the
+    /// undecided tail begins (`count` if none): the bytes that may still
+    /// begin a winning match. At the end of the stream every byte is decided.
+    @inlinable
+    internal func _scan<Next: ByteSink>(
+        _ base: UnsafeRawPointer, _ count: Int, from start: Int, endOfStream: Bool, into next: inout Next
+    ) throws -> Int {
+        try _automaton.classes.withUnsafeBufferPointer { classes in
+            try _automaton.table.withUnsafeBufferPointer { table in
+                try _scan(
+                    base, count, from: start, endOfStream: endOfStream, classes.baseAddress!,
+                    table.baseAddress!,
+                    into: &next)
+            }
+        }
+    }
+
+    // The hot loop is two dependent loads per byte and one compare: the
+    // state ids are numbered so that every state needing attention (dead,
+    // match, and with a prefilter the start state) is at most `special`.
+    @inlinable
+    internal func _scan<Next: ByteSink>(
+        _ base: UnsafeRawPointer, _ count: Int, from begin: Int, endOfStream: Bool,
+        _ classes: UnsafePointer<UInt8>, _ table: UnsafePointer<UInt32>, into next: inout Next
+    ) throws -> Int {
+        let startState = _automaton.start
+        let special = _prefilter == nil ? _automaton.maxMatch : startState
+        let stride = _automaton.stride
+        var position = begin
+        var emitted = begin
+        var state = startState
+        var matched = -1
+        var matchEnd = 0
+        // The prefilter is asked again only past its last candidate.
+        var fence = begin &- 1
+        while true {
+            while position < count {
+                if state == startState, position > fence, let prefilter = _prefilter {
+                    switch prefilter.find(base, from: position, to: count) {
+                    case .candidate(let at):
+                        position = at
+                        fence = at
+                    case .checkedUpTo(let at):
+                        position = at
+                        fence = count
+                    }
+                    if position >= count { break }
+                }
+                repeat {
+                    let byte = base.load(fromByteOffset: position, as: UInt8.self)
+                    state = table[Int(state) &+ Int(classes[Int(byte)])]
+                    position &+= 1
+                } while state > special && position < count
+                if state > special || state == startState { continue }
+                if state != _MultiPatternAutomaton.dead {
+                    let index = Int(state) / stride
+                    matched = Int(_automaton.matchPattern[index])
+                    matchEnd = position
+                    // A match nothing can extend is decided now.
+                    guard _automaton.terminal[index] else { continue }
+                }
+                try _writeMatch(base, emitted, matched, matchEnd, into: &next)
+                emitted = matchEnd
+                position = matchEnd
+                state = startState
+                matched = -1
+            }
+            guard endOfStream && matched >= 0 else { break }
+            try _writeMatch(base, emitted, matched, matchEnd, into: &next)
+            emitted = matchEnd
+            position = matchEnd
+            state = startState
+            matched = -1
+        }
+        let undecided = endOfStream ? count : count &- Int(_automaton.depth[Int(state) / stride])
+        if undecided > emitted { try _writeRange(base, emitted, undecided, into: &next) }
+        return undecided
+    }
+
+    /// Writes the bytes from `emitted` up to the match of pattern `pattern`
+    /// that ends at `end`, then its replacement.
+    @inlinable
+    internal func _writeMatch<Next: ByteSink>(
+        _ base: UnsafeRawPointer, _ emitted: Int, _ pattern: Int, _ end: Int, into next: inout Next
+    ) throws {
+        let start = end &- _patternLengths[pattern]
+        if start > emitted { try _writeRange(base, emitted, start, into: &next) }
+        let lower = _replacementBounds[pattern]
+        let upper = _replacementBounds[pattern &+ 1]
+        if upper > lower { try next.write(_replacementBytes.span.bytes.extracting(lower..<upper)) }
+    }
+
+    /// Writes `base[start..<end]` to `next` as a borrowed span: no copy.
+    @inlinable
+    @inline(__always)
+    internal func _writeRange<Next: ByteSink>(
+        _ base: UnsafeRawPointer, _ start: Int, _ end: Int, into next: inout Next
+    ) throws {
+        try next.write(UnsafeRawBufferPointer(start: base + start, count: end &- start).bytes)
+    }
+}
