@@ -11,16 +11,24 @@ let package = Package(
     ],
     targets: [
         .target(name: "ByteFlow"),
+        // The tool's logic (argument parsing, planning, file handling), as a
+        // library so that tests run it in process. It reaches the library's
+        // system-call wrappers through `package` access.
+        .target(
+            name: "ByteFlowCLI",
+            dependencies: ["ByteFlow"]
+        ),
         // The tool's module is not called `byteflow` so that it cannot clash
-        // with `ByteFlow` on case-insensitive file systems.
+        // with `ByteFlow` on case-insensitive file systems. It only calls
+        // ByteFlowCLI.
         .executableTarget(
             name: "ByteFlowTool",
-            dependencies: ["ByteFlow"],
+            dependencies: ["ByteFlowCLI"],
             path: "Sources/byteflow"
         ),
         .testTarget(
             name: "ByteFlowTests",
-            dependencies: ["ByteFlow"]
+            dependencies: ["ByteFlow", "ByteFlowCLI"]
         ),
     ],
     swiftLanguageModes: [.v6]

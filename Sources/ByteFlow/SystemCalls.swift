@@ -49,8 +49,8 @@ internal func _read(
 
 /// Writes all `count` bytes at `buffer`, looping over short writes, retrying
 /// `EINTR` and waiting on `EAGAIN`. Adds what reached the file to
-/// `transferred`, also when it throws.
-internal func _writeAll(
+/// `transferred`, also when it throws. `package`: the tool uses it too.
+package func _writeAll(
     _ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int, path: String?, transferred: inout Int
 ) throws(IOError) {
     try _writeAll(fd, buffer, 0, then: buffer, count, path: path, transferred: &transferred)

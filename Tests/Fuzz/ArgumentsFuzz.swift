@@ -1,5 +1,5 @@
 // libFuzzer entry point for the tool's argument parser, compiled with
-// Sources/byteflow/Arguments.swift by Tests/Fuzz/run.sh (not part of the
+// Sources/ByteFlowCLI/Arguments.swift by Tests/Fuzz/run.sh (not part of the
 // SwiftPM package).
 //
 // Contract of the code under test: a pure

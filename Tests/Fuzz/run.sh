@@ -56,12 +56,12 @@ for target in "${targets[@]}"; do
         options=(-max_len=1024)
         ;;
     arguments)
-        if [ ! -f "$root/Sources/byteflow/Arguments.swift" ]; then
-            echo "== skipping arguments: Sources/byteflow/Arguments.swift does not exist yet"
-            summary+=("arguments: skipped (no Sources/byteflow/Arguments.swift)")
+        if [ ! -f "$root/Sources/ByteFlowCLI/Arguments.swift" ]; then
+            echo "== skipping arguments: Sources/ByteFlowCLI/Arguments.swift does not exist yet"
+            summary+=("arguments: skipped (no Sources/ByteFlowCLI/Arguments.swift)")
             continue
         fi
-        build_target arguments "$root/Sources/byteflow/Arguments.swift" "$fuzz/ArgumentsFuzz.swift"
+        build_target arguments "$root/Sources/ByteFlowCLI/Arguments.swift" "$fuzz/ArgumentsFuzz.swift"
         options=(-max_len=256 "-dict=$fuzz/arguments.dict")
         ;;
     *)

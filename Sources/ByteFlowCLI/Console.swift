@@ -40,19 +40,25 @@ func prepareProcess() {
 ///
 /// - Throws: ``IOError`` naming `name` if `write(2)` fails.
 func writeText(_ text: String, to descriptor: Int32, name: String) throws(IOError) {
-    let bytes = Array(text.utf8)
-    var done = 0
-    while done < bytes.count {
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + done, $0.count - done) }
-        if written > 0 {
-            done += written
-        } else if written < 0 && errno == EINTR {
-            continue
-        } else {
-            throw IOError(
-                operation: "write", path: name, code: written == 0 ? EIO : errno, bytesTransferred: done)
+    try writeBytes(Array(text.utf8), to: descriptor, name: name)
+}
+
+/// Writes all of `bytes` to `descriptor` through the library's write loop
+/// (short writes, `EINTR` and `EAGAIN` handled).
+///
+/// - Throws: ``IOError`` naming `name` if `write(2)` fails.
+func writeBytes(_ bytes: [UInt8], to descriptor: Int32, name: String) throws(IOError) {
+    let failure = bytes.withUnsafeBytes { raw -> IOError? in
+        guard let base = raw.baseAddress else { return nil }
+        var transferred = 0
+        do throws(IOError) {
+            try _writeAll(descriptor, base, raw.count, path: name, transferred: &transferred)
+            return nil
+        } catch {
+            return error
         }
     }
+    if let failure { throw failure }
 }
 
 /// Writes `text` to standard output at once (unbuffered, so that the rows
