@@ -54,9 +54,10 @@
 ///
 /// An Aho–Corasick automaton built for leftmost-first matching (a dense
 /// transition table over byte classes; see `MultiPatternAutomaton.swift`)
-/// decides every match in one pass; with up to eight patterns a SIMD
+/// decides every match in one pass; with up to 16 patterns a SIMD
 /// prefilter on two rare bytes per pattern skips the text where no pattern
-/// can start (see `PairPrefilter.swift`).
+/// can start (see `PairPrefilter.swift`). When only one pattern can match
+/// and case matters, the work is ``ReplaceTransform``'s.
 ///
 /// - Complexity: Processing is O(*n* × *m*) in the worst case for *n* input
 ///   bytes and a longest pattern of *m* bytes, and O(*n*) when no pattern
@@ -67,6 +68,11 @@
 public struct MultiReplaceTransform: ByteTransform, Sendable {
     @usableFromInline internal let _automaton: _MultiPatternAutomaton
     @usableFromInline internal let _prefilter: _PairPrefilter?
+    /// With one pattern that can match, matched case-sensitively: the
+    /// single-pattern search, which verifies candidates in registers instead
+    /// of stepping the automaton (measured 1.8–2.7× faster on 64 MiB of text
+    /// for `elvis`, `memphis`, `the`).
+    @usableFromInline internal var _single: ReplaceTransform?
     @usableFromInline internal let _patterns: [[UInt8]]
     @usableFromInline internal let _patternLengths: [Int]
     /// Every replacement, concatenated; pattern *i*'s is
@@ -121,6 +127,12 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
         _automaton = automaton
         let live = patterns.indices.filter { automaton.live[$0] }.map { patterns[$0] }
         _prefilter = _PairPrefilter(patterns: live, ignoringCase: ignoringCase)
+        if live.count == 1 && !ignoringCase, let index = patterns.indices.first(where: { automaton.live[$0] })
+        {
+            _single = try ReplaceTransform(patterns[index], with: pairs[index].replacement)
+        } else {
+            _single = nil
+        }
         _longest = patterns.map(\.count).max()!
         _buffer = [UInt8](repeating: 0, count: max(1, 2 * (_longest - 1)))
         _heldCount = 0
@@ -157,7 +169,7 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
     public var longestPatternLength: Int { _longest }
     /// Bytes held back at the end of the last chunk, waiting to see whether
     /// they begin a match. At most ``longestPatternLength`` − 1.
-    public var heldBackByteCount: Int { _heldCount }
+    public var heldBackByteCount: Int { _single?.heldBackByteCount ?? _heldCount }
 
     /// Replaces the matches in `chunk`, including those that began in earlier
     /// chunks, and writes the result to `next`.
@@ -172,6 +184,7 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
     ///   see the type's complexity note.
     @inlinable
     public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
+        if _single != nil { return try _single!.process(chunk, into: &next) }
         let count = chunk.byteCount
         guard count > 0 else { return }
         try chunk.withUnsafeBytes { chunkBytes in
@@ -231,6 +244,7 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
     /// - Throws: What `next` throws; the transform is reset either way.
     @inlinable
     public mutating func finish<Next: ByteSink>(into next: inout Next) throws {
+        if _single != nil { return try _single!.finish(into: &next) }
         let held = _heldCount
         _heldCount = 0
         guard held > 0 else { return }
@@ -251,6 +265,12 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
     @inlinable
     public mutating func reset() {
         _heldCount = 0
+        if _single != nil {
+            // Finishing into a sink that discards is the reset: it writes
+            // nothing anywhere and cannot throw.
+            var discard = DiscardSink()
+            try? _single!.finish(into: &discard)
+        }
     }
 
     /// Scans `base[from..<count]` from the automaton's start state, writing
