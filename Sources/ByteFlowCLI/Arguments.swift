@@ -43,12 +43,28 @@ enum OutputSpec: Equatable, Sendable {
     case file(String)
 }
 
-/// The operands and options of `byteflow replace`.
-struct ReplaceRequest: Equatable, Sendable {
-    /// The bytes to find (the UTF-8 of the FIND argument); never empty.
+/// One `FIND=REPLACEMENT` of `byteflow replace -e`.
+struct ReplacePair: Equatable, Sendable {
+    /// The bytes to find; never empty.
     var pattern: [UInt8]
     /// The bytes to put in their place; may be empty.
     var replacement: [UInt8]
+}
+
+/// The operands and options of `byteflow replace`.
+struct ReplaceRequest: Equatable, Sendable {
+    /// The bytes to find (the UTF-8 of the FIND argument); never empty. Empty
+    /// when the pairs come from `-e` or `--pairs` instead.
+    var pattern: [UInt8]
+    /// The bytes to put in their place; may be empty.
+    var replacement: [UInt8]
+    /// The pairs of `-e FIND=REPLACEMENT`, in order.
+    var expressions: [ReplacePair] = []
+    /// The file of `--pairs FILE`: one `FIND<TAB>REPLACEMENT` per line, read
+    /// when the command runs; its pairs come after those of `-e`.
+    var pairsFile: String? = nil
+    /// `--ignore-case`: ASCII letters match either case.
+    var ignoresCase = false
     /// The stream to read.
     var input: InputSpec = .standardInput
     /// Where the result goes.
@@ -253,6 +269,9 @@ private func parseReplace(_ arguments: [String]) throws(UsageError) -> Command {
         helpOption, versionOption, chunkSizeOption,
         OptionSpec(long: "output", short: "o", takesValue: true),
         OptionSpec(long: "boxed", short: nil, takesValue: false),
+        OptionSpec(long: "expression", short: "e", takesValue: true),
+        OptionSpec(long: "pairs", short: nil, takesValue: true),
+        OptionSpec(long: "ignore-case", short: "I", takesValue: false),
     ]
     var scanner = OptionScanner(arguments, options: options, topic: .replace)
     var operands: [String] = []
@@ -263,6 +282,13 @@ private func parseReplace(_ arguments: [String]) throws(UsageError) -> Command {
         case .option("help", _): return .help(.replace)
         case .option("version", _): return .version
         case .option("boxed", _): request.boxed = true
+        case .option("ignore-case", _): request.ignoresCase = true
+        case .option("expression", let value):
+            request.expressions.append(try parseExpression(value ?? ""))
+        case .option("pairs", let value):
+            let path = value ?? ""
+            guard !path.isEmpty else { throw UsageError("the pairs file name is empty", topic: .replace) }
+            request.pairsFile = path
         case .option("chunk-size", let value):
             request.chunkSize = try parseChunkSize(value ?? "", topic: .replace)
         case .option("output", let value):
@@ -272,6 +298,12 @@ private func parseReplace(_ arguments: [String]) throws(UsageError) -> Command {
         case .option(let name, _):
             throw UsageError("unhandled option '--\(name)'", topic: .replace)
         }
+    }
+    if !request.expressions.isEmpty || request.pairsFile != nil {
+        // The pairs come from options: the only operand is the input.
+        guard operands.count <= 1 else { throw UsageError("extra operand '\(operands[1])'", topic: .replace) }
+        if let operand = operands.first { request.input = inputSpec(operand) }
+        return .replace(request)
     }
     switch operands.count {
     case 0: throw UsageError("missing FIND and REPLACEMENT operands", topic: .replace)
@@ -288,6 +320,41 @@ private func parseReplace(_ arguments: [String]) throws(UsageError) -> Command {
         request.input = inputSpec(operands[2])
     }
     return .replace(request)
+}
+
+/// Splits `-e FIND=REPLACEMENT` at its first `=` that is not escaped. In
+/// FIND, `\=` stands for `=` and `\\` for `\`; any other backslash is
+/// itself. REPLACEMENT is taken as it is.
+///
+/// - Parameter text: The option's value.
+/// - Returns: The pair.
+/// - Throws: ``UsageError`` if there is no unescaped `=` or FIND is empty.
+/// - Complexity: O(*n*) in the length of `text`.
+func parseExpression(_ text: String) throws(UsageError) -> ReplacePair {
+    let bytes = Array(text.utf8)
+    var pattern: [UInt8] = []
+    var index = 0
+    while index < bytes.count {
+        let byte = bytes[index]
+        if byte == UInt8(ascii: "=") {
+            guard !pattern.isEmpty else {
+                throw UsageError(
+                    "FIND is empty in '-e \(text)': give at least one byte to search for", topic: .replace)
+            }
+            return ReplacePair(pattern: pattern, replacement: Array(bytes[(index + 1)...]))
+        }
+        if byte == UInt8(ascii: "\\") && index + 1 < bytes.count
+            && (bytes[index + 1] == UInt8(ascii: "=") || bytes[index + 1] == UInt8(ascii: "\\"))
+        {
+            pattern.append(bytes[index + 1])
+            index += 2
+        } else {
+            pattern.append(byte)
+            index += 1
+        }
+    }
+    throw UsageError(
+        "no '=' in '-e \(text)': expected FIND=REPLACEMENT (write \\= for a '=' in FIND)", topic: .replace)
 }
 
 private func parseCompare(_ arguments: [String]) throws(UsageError) -> Command {

@@ -22,6 +22,8 @@ func helpText(_ topic: HelpTopic) -> String {
 
             Commands:
               replace FIND REPLACEMENT [FILE]  replace every FIND with REPLACEMENT
+              replace -e FIND=REPLACEMENT... [FILE]
+                                               replace several strings in one pass
               compare [FILE]                   time a specialized and a boxed pipeline
               help [COMMAND]                   show this help or a command's
 
@@ -38,6 +40,8 @@ func helpText(_ topic: HelpTopic) -> String {
     case .replace:
         return """
             Usage: byteflow replace [OPTION]... FIND REPLACEMENT [FILE]
+              or:  byteflow replace [OPTION]... -e FIND=REPLACEMENT... [FILE]
+              or:  byteflow replace [OPTION]... --pairs PAIRS [FILE]
 
             Copy FILE to standard output, replacing every occurrence of the bytes
             FIND with the bytes REPLACEMENT: leftmost, non-overlapping matches, as
@@ -47,7 +51,24 @@ func helpText(_ topic: HelpTopic) -> String {
             REPLACEMENT deletes every FIND. With no FILE, or when FILE is -, read
             standard input.
 
+            With -e or --pairs, several strings are replaced in one pass: at the
+            leftmost position where any FIND matches, the first-listed FIND that
+            matches there wins (as the regular expression FIND1|FIND2|... would in
+            Perl or Python; unlike sed -e ... -e ..., which applies them one after
+            the other). Replaced text is not searched again.
+
             Options:
+              -e, --expression=FIND=REPLACEMENT
+                                    add a pair, split at the first '='; write \\=
+                                    for a '=' in FIND and \\\\ for a backslash before
+                                    '=' (or use --pairs). May be repeated.
+                  --pairs=PAIRS     add the pairs in file PAIRS, one per line:
+                                    FIND, a TAB, REPLACEMENT (split at the first
+                                    TAB; empty lines are skipped). They come
+                                    after the pairs of -e.
+              -I, --ignore-case     match ASCII letters in either case (other
+                                    bytes exactly); replacements are written as
+                                    given
               -o, --output=FILE     write to FILE instead of standard output (- is
                                     standard output). A regular FILE is replaced
                                     atomically, keeping its permissions, and only
@@ -67,6 +88,9 @@ func helpText(_ topic: HelpTopic) -> String {
               byteflow replace -o lyrics.txt 'Love me tender' 'Love me true' lyrics.in
               gunzip -c log.gz | byteflow replace $'\\t' ' ' | less
               byteflow replace -- -v --verbose run.sh
+              byteflow replace -I -e colour=color -e grey=gray essay.txt
+              byteflow replace -e 'a\\=b=a==b' -e 'x=y=z' notes.txt
+              byteflow replace --pairs renames.tsv -o out.log app.log
 
             Exit status: 0 on success, 1 if reading or writing failed (one line on
             standard error names the file and the reason), 2 if the command line is

@@ -1,7 +1,8 @@
 import ByteFlow
 import Glibc
 
-/// `byteflow replace`: streams the input through a ``ReplaceTransform`` into
+/// `byteflow replace`: streams the input through a ``MultiReplaceTransform``
+/// (which hands a single case-sensitive pair to ``ReplaceTransform``) into
 /// the output.
 ///
 /// Order matters for safety: the input and output are compared (by device and
@@ -10,16 +11,11 @@ import Glibc
 ///
 /// - Parameter request: The parsed command line.
 /// - Throws: ``ToolFailure/usage(_:)`` if the input and output are the same
-///   regular file; ``ToolFailure/runtime(_:)`` if opening, reading or
+///   regular file or the pairs file is malformed; ``ToolFailure/runtime(_:)`` if opening, reading or
 ///   writing fails.
 func runReplace(_ request: ReplaceRequest) throws(ToolFailure) {
     let chunkSize = request.chunkSize ?? FileSource.defaultChunkSize
-    let transform: ReplaceTransform
-    do {
-        transform = try ReplaceTransform(request.pattern, with: request.replacement)
-    } catch {
-        throw ToolFailure(error)
-    }
+    let transform = try makeReplaceTransform(request)
 
     let inputStatus: FileStatus?
     let inputName: String

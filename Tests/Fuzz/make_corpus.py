@@ -69,6 +69,14 @@ REPLACE = {
     "adversarial-then-match": replace_case(
         [(b"a" * 20, b"B")], (b"a" * 19 + b"b") * 25 + b"a" * 45, cuts=[8 * 64, 3]),
     "repeat-ab-period": replace_case([(b"ab" * 12 + b"c", b"C")], b"ab", repeat_to=3000, cuts=[100]),
+    # Read as one MultiReplaceTransform too: order, prefixes, case, and an
+    # inherited match that an earlier start overrides (`abca`: `bca` beats `c`).
+    "multi-prefix-order": replace_case(
+        [(b"Hello", b"Hi"), (b"Hell", b"Heaven"), (b"hELLO", b"!")], b"Hello, Hell, HELLO hell", cuts=[3, 1]),
+    "multi-inherited-match": replace_case([(b"bca", b"1"), (b"abcab", b"2"), (b"c", b"")], b"abcab abca abc",
+                                          cuts=[2, 5]),
+    "multi-adversarial": replace_case([(b"a" * 30 + b"b", b"L"), (b"a", b"s")], b"a" * 61 + b"b",
+                                      repeat_to=2000, cuts=[64 * 3, 7]),
 }
 
 # Tokens the argument decoder substitutes for one-byte pieces 0x80 + i; keep
