@@ -53,12 +53,14 @@ internal struct _MultiPatternAutomaton: Sendable {
     @usableFromInline let table: [UInt32]
     /// Columns per state: the multiplier of state ids.
     @usableFromInline let stride: Int
+    /// `stride` is `1 << shift`.
+    @usableFromInline let shift: Int
     /// The start state's id.
     @usableFromInline let start: UInt32
     /// The largest id of a match state; ids `1...maxMatch` are match states
     /// and `0` is the dead state.
     @usableFromInline let maxMatch: UInt32
-    /// Per state (by index, id / stride): the pattern reported when the
+    /// Per state (by index, id >> shift): the pattern reported when the
     /// search stops after this state, or -1.
     @usableFromInline let matchPattern: [Int32]
     /// Per state: the length of the trie path the state stands for. The bytes
@@ -102,7 +104,11 @@ internal struct _MultiPatternAutomaton: Sendable {
         if columns > 256 {
             for byte in 0..<256 { classes[byte] = UInt8(columnOf[Int(fold(UInt8(byte)))] - 1) }
         }
-        let stride = min(columns, 256)
+        // Rows are a power of two long, so that a state's index is its id
+        // shifted: a division per match state cost 11% of the time on
+        // dense input (64 MiB, `elvis` ignoring case).
+        let shift = Int.bitWidth - (min(columns, 256) - 1).leadingZeroBitCount
+        let stride = 1 << shift
         let column = { (byte: UInt8) -> Int in Int(classes[Int(byte)]) }
 
         // The trie, densely: node 0 dead, node 1 root. -1 means no edge.
@@ -207,6 +213,7 @@ internal struct _MultiPatternAutomaton: Sendable {
         self.classes = classes
         self.table = table
         self.stride = stride
+        self.shift = shift
         self.start = UInt32((matchCount + 1) * stride)
         self.maxMatch = UInt32(matchCount * stride)
         self.matchPattern = matchPattern

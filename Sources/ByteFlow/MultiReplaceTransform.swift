@@ -67,12 +67,22 @@
 @frozen
 public struct MultiReplaceTransform: ByteTransform, Sendable {
     @usableFromInline internal let _automaton: _MultiPatternAutomaton
-    @usableFromInline internal let _prefilter: _PairPrefilter?
+    @usableFromInline internal let _prefilter: _PairPrefilter
     /// With one pattern that can match, matched case-sensitively: the
     /// single-pattern search, which verifies candidates in registers instead
     /// of stepping the automaton (measured 1.8–2.7× faster on 64 MiB of text
     /// for `elvis`, `memphis`, `the`).
     @usableFromInline internal var _single: ReplaceTransform?
+    /// With one pattern that can match, ignoring case: the pattern as
+    /// little-endian words, letters folded to lower case, padded with `0xFF`;
+    /// `_caselessMasks` has `0x20` for each letter and `0xFF` for padding. A
+    /// window matches when `(window | mask) == word` for every word. Empty
+    /// otherwise. Candidates are verified with these instead of the
+    /// automaton: 3.5× faster on dense input (64 MiB, `elvis`).
+    @usableFromInline internal let _caselessWords: [UInt64]
+    @usableFromInline internal let _caselessMasks: [UInt64]
+    /// The pattern whose words those are.
+    @usableFromInline internal let _caselessPattern: Int
     @usableFromInline internal let _patterns: [[UInt8]]
     @usableFromInline internal let _patternLengths: [Int]
     /// Every replacement, concatenated; pattern *i*'s is
@@ -127,12 +137,17 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
         _automaton = automaton
         let live = patterns.indices.filter { automaton.live[$0] }.map { patterns[$0] }
         _prefilter = _PairPrefilter(patterns: live, ignoringCase: ignoringCase)
-        if live.count == 1 && !ignoringCase, let index = patterns.indices.first(where: { automaton.live[$0] })
-        {
+        let liveIndex = live.count == 1 ? patterns.indices.first(where: { automaton.live[$0] }) : nil
+        _caselessPattern = liveIndex ?? -1
+        if let index = liveIndex, !ignoringCase {
             _single = try ReplaceTransform(patterns[index], with: pairs[index].replacement)
         } else {
             _single = nil
         }
+        let caseless =
+            liveIndex.map { ignoringCase ? _caselessWordsAndMasks(patterns[$0]) : ([], []) } ?? ([], [])
+        _caselessWords = caseless.0
+        _caselessMasks = caseless.1
         _longest = patterns.map(\.count).max()!
         _buffer = [UInt8](repeating: 0, count: max(1, 2 * (_longest - 1)))
         _heldCount = 0
@@ -300,27 +315,53 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
         _ classes: UnsafePointer<UInt8>, _ table: UnsafePointer<UInt32>, into next: inout Next
     ) throws -> Int {
         let startState = _automaton.start
-        let special = _prefilter == nil ? _automaton.maxMatch : startState
-        let stride = _automaton.stride
+        let special = _prefilter.isEnabled ? startState : _automaton.maxMatch
+        let shift = _automaton.shift
         var position = begin
         var emitted = begin
         var state = startState
         var matched = -1
         var matchEnd = 0
-        // The prefilter is asked again only past its last candidate.
+        // The prefilter is asked again only past its last candidate; the
+        // candidates it found are `block + i` for the bits `i` of `bits`.
         var fence = begin &- 1
+        var block = begin
+        var bits: UInt64 = 0
         while true {
             while position < count {
-                if state == startState, position > fence, let prefilter = _prefilter {
-                    switch prefilter.find(base, from: position, to: count) {
-                    case .candidate(let at):
+                if state == startState && position > fence && _prefilter.isEnabled {
+                    // Candidates before `position` are decided.
+                    let skip = position &- block
+                    bits = skip >= 64 ? 0 : bits & (~0 &<< UInt64(truncatingIfNeeded: skip))
+                    if bits == 0 {
+                        switch _prefilter.find(base, from: position, to: count) {
+                        case .candidates(let start, let found):
+                            block = start
+                            bits = found
+                        case .checkedUpTo(let at):
+                            position = at
+                            fence = count
+                        }
+                        if bits == 0 && position >= count { break }
+                    }
+                    if bits != 0 {
+                        let at = block &+ bits.trailingZeroBitCount
+                        if !_caselessWords.isEmpty && at &+ 8 &* _caselessWords.count <= count {
+                            if _caselessMatch(base, at) {
+                                let end = at &+ _patternLengths[_caselessPattern]
+                                try _writeMatch(base, emitted, _caselessPattern, end, into: &next)
+                                emitted = end
+                                position = end
+                                fence = end &- 1
+                            } else {
+                                position = at &+ 1
+                                fence = at
+                            }
+                            continue
+                        }
                         position = at
                         fence = at
-                    case .checkedUpTo(let at):
-                        position = at
-                        fence = count
                     }
-                    if position >= count { break }
                 }
                 repeat {
                     let byte = base.load(fromByteOffset: position, as: UInt8.self)
@@ -329,7 +370,7 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
                 } while state > special && position < count
                 if state > special || state == startState { continue }
                 if state != _MultiPatternAutomaton.dead {
-                    let index = Int(state) / stride
+                    let index = Int(state) &>> shift
                     matched = Int(_automaton.matchPattern[index])
                     matchEnd = position
                     // A match nothing can extend is decided now.
@@ -348,9 +389,24 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
             state = startState
             matched = -1
         }
-        let undecided = endOfStream ? count : count &- Int(_automaton.depth[Int(state) / stride])
+        let undecided = endOfStream ? count : count &- Int(_automaton.depth[Int(state) &>> shift])
         if undecided > emitted { try _writeRange(base, emitted, undecided, into: &next) }
         return undecided
+    }
+
+    /// Whether the one caseless pattern matches at `base + at`; its padded
+    /// words must lie within the buffer.
+    @inlinable
+    @inline(__always)
+    internal func _caselessMatch(_ base: UnsafeRawPointer, _ at: Int) -> Bool {
+        var k = 0
+        while k < _caselessWords.count {
+            let window = UInt64(
+                littleEndian: base.loadUnaligned(fromByteOffset: at &+ 8 &* k, as: UInt64.self))
+            if window | _caselessMasks[k] != _caselessWords[k] { return false }
+            k &+= 1
+        }
+        return true
     }
 
     /// Writes the bytes from `emitted` up to the match of pattern `pattern`
@@ -374,4 +430,34 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
     ) throws {
         try next.write(UnsafeRawBufferPointer(start: base + start, count: end &- start).bytes)
     }
+}
+
+/// The words and masks of ``MultiReplaceTransform``'s caseless check for
+/// `pattern`: bytes in little-endian order, letters folded and masked with
+/// `0x20`, the last word padded with `0xFF` in both.
+@usableFromInline
+internal func _caselessWordsAndMasks(_ pattern: [UInt8]) -> (words: [UInt64], masks: [UInt64]) {
+    var words: [UInt64] = []
+    var masks: [UInt64] = []
+    var k = 0
+    while k < pattern.count {
+        var word: UInt64 = 0
+        var mask: UInt64 = 0
+        for i in 0..<8 {
+            let shift = UInt64(8 * i)
+            guard k + i < pattern.count else {
+                word |= 0xFF << shift
+                mask |= 0xFF << shift
+                continue
+            }
+            let byte = pattern[k + i]
+            let isLetter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+            word |= UInt64(isLetter ? byte | 0x20 : byte) << shift
+            mask |= UInt64(isLetter ? 0x20 : 0) << shift
+        }
+        words.append(word)
+        masks.append(mask)
+        k += 8
+    }
+    return (words, masks)
 }
