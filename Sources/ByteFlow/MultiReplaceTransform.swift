@@ -78,7 +78,8 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
     /// `_caselessMasks` has `0x20` for each letter and `0xFF` for padding. A
     /// window matches when `(window | mask) == word` for every word. Empty
     /// otherwise. Candidates are verified with these instead of the
-    /// automaton: 3.5× faster on dense input (64 MiB, `elvis`).
+    /// automaton: with the candidate mask (see `_scan`), dense input went from
+    /// 148–192 to 296 MB/s (64 MiB, `elvis`, loaded machine, side by side).
     @usableFromInline internal let _caselessWords: [UInt64]
     @usableFromInline internal let _caselessMasks: [UInt64]
     /// The pattern whose words those are.
