@@ -6,22 +6,24 @@
     import Darwin
 #endif
 
-/// The outcome of one search by ``_SubstringSearcher``.
+/// How a ``_SubstringSearcher/scan(_:in:from:to:onMatch:)`` ended.
 @frozen
 @usableFromInline
-internal enum _SearchResult {
-    /// The pattern starts at this offset.
-    case found(Int)
-    /// The pattern does not occur in the range searched.
-    case notFound
+internal enum _ScanEnd {
+    /// Every match in the range was reported.
+    case finished
+    /// The match handler asked to stop.
+    case stopped
     /// The prefilter kept firing without a match (an adversarial input such
-    /// as `aaaa…` for `aaa…ab`); the caller should continue from this offset
-    /// with an algorithm whose cost does not depend on the input.
-    case prefilterFailed(Int)
+    /// as `aab` repeated for `a^32 b`): no match starts before this offset
+    /// that was not reported; the caller should continue from here with an
+    /// algorithm whose cost does not depend on the input.
+    case gaveUp(Int)
 }
 
-/// A substring search over raw memory: a SIMD prefilter on two rare bytes of
-/// the pattern, verified in registers (or with `memcmp` past 16 bytes).
+/// The prefilter of ``SubstringFinder``: a SIMD scan for two rare bytes of
+/// the pattern, whose candidates are verified in registers (patterns of up
+/// to 16 bytes) or by an 8-byte compare and then `memcmp` (longer ones).
 ///
 /// ## Why this shape (measured on a 2-core AMD EPYC VM, 256 MiB inputs)
 ///
@@ -33,7 +35,7 @@ internal enum _SearchResult {
 ///   prefilter) keeps candidates few on text, where the first and last
 ///   bytes (`e` and `s` of `elvis`) would fire often.
 /// - **64 candidates per iteration.** Four 16-byte blocks are compared and
-///   their masks OR-ed, so the loop pays one `pmovmskb`+branch per 64 bytes
+///   their masks OR-ed, so the loop pays one test+branch per 64 bytes
 ///   instead of per 16. 16 bytes per iteration ran at ~20 GB/s on text
 ///   without matches; 64 bytes run at ~26 (the loop is then bound by the two
 ///   unaligned loads per block, i.e. by L1/L2 bandwidth). `SIMD64<UInt8>`
@@ -43,20 +45,32 @@ internal enum _SearchResult {
 ///   outruns memory for inputs that are not in L2 (a page-cached file
 ///   streams at ~13–20 GB/s), so AVX2 would buy little outside of
 ///   benchmarks on cache-resident buffers; not worth a C target.
-/// - **Bitmask extraction** (`_bitmask`): SSE2's `pmovmskb` is not exposed
-///   to Swift; `any()` compiles to it for the "is there a hit" test, and the
-///   lane bits are gathered by a multiply only when there is a hit.
-/// - **Verification without calls.** Patterns of up to 16 bytes are verified
+/// - **Hit test and bitmask without `any()` or `pmovmskb`.** SSE2's
+///   `pmovmskb` is not exposed to Swift, and `any()` became a call to a
+///   generic reduction once the caller grew. ``_isNonZero(_:)`` ORs the two
+///   64-bit halves of the mask (three instructions, once per 64 bytes);
+///   ``_bitmask(_:)`` gathers the lane bits with a multiply, only when a
+///   block has a hit.
+/// - **Every candidate of a 64-byte step is consumed before the next load.**
+///   The step's whole bitmask is verified at once, and ``scan(_:in:from:to:onMatch:)``
+///   hands each match to an inlined handler (the replace's two writes),
+///   masks off the candidates the match covers and takes the next bit: a
+///   dense input pays per match a few instructions, not a call, a SIMD
+///   set-up and a rescan.
+/// - **Verification without calls.** Patterns of 3 to 16 bytes are verified
 ///   with two overlapping loads compared against words precomputed from the
-///   pattern: a `memcmp` call per candidate was a quarter of the time on
-///   dense input (one match per ~13 bytes). Longer patterns check their
-///   first 8 bytes inline before calling `memcmp`.
-/// - **One-byte patterns** go to `memchr`, which glibc vectorizes (AVX2 or
-///   EVEX): 30+ GB/s.
+///   pattern (no branch on the outcome): a `memcmp` call per candidate was a
+///   quarter of the time on dense input. Patterns of 1 or 2 bytes need no
+///   verification (the two prefilter bytes are the pattern). Longer
+///   patterns check their first 8 bytes inline before calling `memcmp`.
+/// - **One-byte patterns** take the same loop (offsets 0 and 0): on dense
+///   input (`x` every byte) `memchr` paid a call and its vector set-up per
+///   match; on sparse input the loop's ~26 GB/s is within a few percent of
+///   `memchr`'s AVX2 once the buffer is not in L1.
 /// - **Never quadratic.** When candidates keep failing verification (the
 ///   cost of misses outgrows the bytes scanned), the search stops with
-///   ``_SearchResult/prefilterFailed(_:)`` and the caller switches to a
-///   linear-time scan.
+///   ``_ScanEnd/gaveUp(_:)`` and ``SubstringFinder`` switches
+///   to Two-Way (`TwoWaySearch.swift`) for a while.
 @frozen
 @usableFromInline
 internal struct _SubstringSearcher: Sendable {
@@ -157,11 +171,12 @@ internal struct _SubstringSearcher: Sendable {
         return confirmed
     }
 
-    /// Whether `pattern` occurs at `base + p`. The caller guarantees that
-    /// `base[p..<p + count]` is readable.
+    /// Whether `pattern` occurs at `base + p`, given that the two prefilter
+    /// bytes do. The caller guarantees that `base[p..<p + count]` is readable.
     @inlinable
     @inline(__always)
     func matches(_ pattern: UnsafePointer<UInt8>, _ base: UnsafeRawPointer, at p: Int) -> Bool {
+        if count <= 2 { return true }  // the prefilter bytes are the pattern
         switch wordSize {
         case 8:
             guard base.loadUnaligned(fromByteOffset: p, as: UInt64.self) == head else { return false }
@@ -190,66 +205,78 @@ internal struct _SubstringSearcher: Sendable {
             .& (base.loadUnaligned(fromByteOffset: p &+ offset2, as: SIMD16<UInt8>.self) .== splat2)
     }
 
-    /// Finds the first occurrence of `pattern` starting in `start..<end - count + 1`,
-    /// that is, lying wholly within `base[start..<end]`.
+    /// Whether a match of the pattern could start in `start...end - count`:
+    /// `false` when the first prefilter byte is nowhere in its lanes. For
+    /// short ranges (tested 8 bytes at a time, no SIMD set-up); O(*n*).
+    @inlinable
+    @inline(__always)
+    func mayOccur(in base: UnsafeRawPointer, from start: Int, to end: Int) -> Bool {
+        let last = end &- count
+        guard start <= last else { return false }
+        // The bytes that must be `byte1`: base[start + offset1 ... last + offset1].
+        var i = start &+ offset1
+        let stop = last &+ offset1 &+ 1
+        while i &+ 8 <= stop {
+            if _containsByte(base.loadUnaligned(fromByteOffset: i, as: UInt64.self), byte1) { return true }
+            i &+= 8
+        }
+        while i < stop {
+            if base.load(fromByteOffset: i, as: UInt8.self) == byte1 { return true }
+            i &+= 1
+        }
+        return false
+    }
+
+    /// Reports every leftmost, non-overlapping occurrence of `pattern` that
+    /// starts at `start` or later and lies wholly within `base[start..<end]`,
+    /// in order, until `onMatch` returns `false` or the prefilter gives up.
     ///
     /// All of `base[0..<end]` must be readable: the last block may be
     /// shifted back before `start` (its lanes there are ignored).
     ///
-    /// `cursor` carries candidates already found by the prefilter from one
-    /// call to the next, so that a dense input (a match every few bytes) does
-    /// not rescan a block per match. Use a fresh cursor for every buffer, and
-    /// for one cursor pass the same `base` and `end` and a `start` that never
-    /// decreases.
+    /// The candidates of one 64-byte step are all consumed before the next
+    /// step loads anything: after a match the candidates it covers are
+    /// masked off and the next one is taken from the same bitmask, so a
+    /// dense input (a match every few bytes) costs a few instructions per
+    /// match, with no call and no SIMD set-up.
     ///
-    /// - Complexity: O(*m*) for *m* = `end - start` on all but adversarial
-    ///   inputs, where it gives up with ``_SearchResult/prefilterFailed(_:)``
-    ///   after O(*m*) work.
+    /// - Complexity: O(*n*) for *n* = `end - start` plus the calls to
+    ///   `onMatch`; on adversarial inputs it gives up with
+    ///   ``_ScanEnd/gaveUp(_:)`` after O(*n*) work.
     @_transparent @usableFromInline
-    func find(
+    func scan<E: Error>(
         _ pattern: UnsafePointer<UInt8>, in base: UnsafeRawPointer, from start: Int, to end: Int,
-        cursor: inout _SearchCursor
-    ) -> _SearchResult {
+        onMatch: (Int) throws(E) -> Bool
+    ) throws(E) -> _ScanEnd {
         let last = end &- count  // the last offset a match can start at
-        guard start <= last else { return .notFound }
-        if count == 1 {
-            guard let hit = memchr(base + start, Int32(byte1), end &- start) else { return .notFound }
-            return .found(base.distance(to: UnsafeRawPointer(hit)))
-        }
-        // Candidates left over from the previous call, from `start` on.
-        var bits = cursor.bits
-        var block = cursor.block
-        if bits != 0 {
-            let skipped = start &- block
-            if skipped >= 64 {
-                bits = 0
-            } else if skipped > 0 {
-                bits &= ~0 << UInt64(skipped)
-            }
-        }
-        var p = max(start, cursor.next)
-        var misses = cursor.misses
-        let origin = cursor.origin
+        var p = start  // where the next block starts
+        var position = start  // no match may start before this
+        var misses = 0
+        var bits: UInt64 = 0
+        var block = 0
         let splat1 = SIMD16<UInt8>(repeating: byte1)
         let splat2 = SIMD16<UInt8>(repeating: byte2)
         while true {
-            // Verify the pending candidates of `block`, in order.
+            // Consume the candidates of `block`, in order. Up to 16 bytes,
+            // `confirm` kept only true matches.
             while bits != 0 {
                 let candidate = block &+ bits.trailingZeroBitCount
-                bits &= bits &- 1
-                // Up to 16 bytes, `confirm` kept only true matches.
                 if count <= 16 || matches(pattern, base, at: candidate) {
-                    cursor = _SearchCursor(block: block, bits: bits, next: p, misses: misses, origin: origin)
-                    return .found(candidate)
+                    guard try onMatch(candidate) else { return .stopped }
+                    position = candidate &+ count
+                    let covered = position &- block
+                    bits = covered >= 64 ? 0 : bits & (~0 << UInt64(covered))
+                } else {
+                    bits &= bits &- 1
+                    misses &+= 1
                 }
-                misses &+= 1
             }
             // Verification costs about misses × count; give up once it
             // clearly outgrows the bytes scanned (only long patterns can).
-            if misses &* count > 8 &* (p &- origin) &+ 4096 {
-                cursor = _SearchCursor(block: block, bits: 0, next: p, misses: misses, origin: origin)
-                return .prefilterFailed(p)
+            if misses &* count > 8 &* (p &- start) &+ 4096 {
+                return .gaveUp(max(p, position))
             }
+            if position > p { p = position }
             // Scan on: 64 candidates per step; each step tests starts p..<p+64.
             while p &+ 63 <= last {
                 let h0 = self.block(base, p, splat1, splat2)
@@ -260,7 +287,7 @@ internal struct _SubstringSearcher: Sendable {
                     bits =
                         UInt64(_bitmask(h0)) | UInt64(_bitmask(h1)) << 16
                         | UInt64(_bitmask(h2)) << 32 | UInt64(_bitmask(h3)) << 48
-                    if count <= 16 { bits = confirm(bits, base, block: p) }
+                    if count > 2 && count <= 16 { bits = confirm(bits, base, block: p) }
                     if bits != 0 {
                         block = p
                         p &+= 64
@@ -270,68 +297,56 @@ internal struct _SubstringSearcher: Sendable {
                 p &+= 64
             }
             if bits != 0 { continue }
-            guard p <= last else { break }
+            guard p <= last else { return .finished }
             // Fewer than 64 candidates left: blocks of 16, the last one
             // shifted back to end exactly at `last`, its lanes before `p`
-            // masked off.
+            // masked off. (A last 64-byte step shifted back instead — 2 steps
+            // for the classic 119 bytes, not 1 + 4 blocks — measured slower:
+            // 137–144 ns against 116–135 per classic run, dense 1.07–1.22
+            // against 1.19–1.41 GB/s, alternating A/B, 2026-11-30.)
             if last < 15 {
-                // Too short a buffer for one block: byte by byte.
+                // Too short a buffer for one block (a small piece from an
+                // upstream stage): if the rarer byte is nowhere in its lanes
+                // (two overlapping 8-byte words, no SIMD set-up), done;
+                // otherwise byte by byte.
+                if last &- p >= 7
+                    && !_containsByte(
+                        base.loadUnaligned(fromByteOffset: p &+ offset1, as: UInt64.self), byte1)
+                    && !_containsByte(
+                        base.loadUnaligned(fromByteOffset: last &+ offset1 &- 7, as: UInt64.self), byte1)
+                {
+                    return .finished
+                }
                 while p <= last {
                     if base.load(fromByteOffset: p &+ offset1, as: UInt8.self) == byte1
                         && base.load(fromByteOffset: p &+ offset2, as: UInt8.self) == byte2
                         && matches(pattern, base, at: p)
                     {
-                        cursor = _SearchCursor(
-                            block: p, bits: 0, next: p &+ 1, misses: misses, origin: origin)
-                        return .found(p)
+                        guard try onMatch(p) else { return .stopped }
+                        p &+= count
+                    } else {
+                        p &+= 1
                     }
-                    p &+= 1
                 }
-                break
+                return .finished
             }
             let q = min(p, last &- 15)
             let h = self.block(base, q, splat1, splat2)
             bits = UInt64(_bitmask(h)) & (~0 << UInt64(p &- q))
-            if count <= 16 { bits = confirm(bits, base, block: q) }
+            if count > 2 && count <= 16 { bits = confirm(bits, base, block: q) }
             block = q
             p = q &+ 16
         }
-        cursor = _SearchCursor(block: 0, bits: 0, next: end, misses: misses, origin: origin)
-        return .notFound
     }
 }
 
-/// What ``_SubstringSearcher/find(_:in:from:to:cursor:)`` remembers between
-/// calls on one buffer: the prefilter's unverified candidates and how far it
-/// scanned.
-@frozen
-@usableFromInline
-internal struct _SearchCursor {
-    /// Offset of the block that `bits` describe.
-    @usableFromInline var block: Int
-    /// Unverified candidates: bit *i* is the start `block + i`.
-    @usableFromInline var bits: UInt64
-    /// Where scanning resumes once `bits` is spent.
-    @usableFromInline var next: Int
-    /// Candidates that failed verification so far.
-    @usableFromInline var misses: Int
-    /// Where the search of this buffer began.
-    @usableFromInline var origin: Int
-
-    /// A cursor for a search starting at `origin`.
-    @inlinable
-    init(origin: Int) {
-        self.init(block: origin, bits: 0, next: origin, misses: 0, origin: origin)
-    }
-
-    @inlinable
-    init(block: Int, bits: UInt64, next: Int, misses: Int, origin: Int) {
-        self.block = block
-        self.bits = bits
-        self.next = next
-        self.misses = misses
-        self.origin = origin
-    }
+/// Whether any byte of `word` is `byte` (the classic zero-byte test on
+/// `word ^ byte×0x01…01`, exact as a yes/no answer).
+@inlinable
+@inline(__always)
+internal func _containsByte(_ word: UInt64, _ byte: UInt8) -> Bool {
+    let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+    return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
 }
 
 /// Whether any lane of `mask` is set. `any(_:)` becomes a call to a generic

@@ -248,7 +248,7 @@ struct ReplaceTransformTests {
 
     /// Pattern `a…ab` (63 `a`s) against runs of `aaab`: every `b` is a
     /// prefilter candidate that fails verification, so the search gives up on
-    /// the prefilter and continues with the linear KMP scan. The real matches
+    /// the prefilter and continues with Two-Way. The real matches
     /// are placed at every offset around the point where that happens
     /// (SearchKernelTests checks that it does happen for this input).
     @Test func adversarialInputSwitchesToLinearSearchAndStaysCorrect() throws {
@@ -272,8 +272,8 @@ struct ReplaceTransformTests {
         }
     }
 
-    /// Dense false candidates with a one-byte pattern go to `memchr`, and
-    /// with a two-byte pattern hit the verification limit fastest.
+    /// Dense candidates with one- and two-byte patterns (exact from the
+    /// prefilter alone) and short patterns verified in registers.
     @Test func adversarialShortPatterns() throws {
         var random = SeededRandom(seed: chunkingSeed)
         for (pattern, unit) in [
@@ -290,6 +290,47 @@ struct ReplaceTransformTests {
                 in: [.whole, .fixed(4096), .fixed(1000), randomPieces(for: input.count, using: &random)],
                 "pattern \(printable(pattern))")
         }
+    }
+
+    /// Adversarial regions (where the search falls back to Two-Way) with
+    /// matches inside them, across the end of the fallback's span and in the
+    /// ordinary text after it, in chunkings that cut the fallback at every
+    /// kind of place: the fallback's entry and exit inside a chunk and across
+    /// chunk boundaries, specialized and boxed.
+    @Test(arguments: AdversarialClass.allCases)
+    func adversarialRegionsEveryChunking(_ kind: AdversarialClass) throws {
+        let pattern = kind.pattern
+        var random = SeededRandom(seed: chunkingSeed)
+        var input =
+            kind.text(20 << 10) + utf8(String(repeating: "text and more text ", count: 200))
+            + kind.text(12 << 10)
+        for _ in 0..<12 {
+            let at = Int.random(in: 0..<(input.count - pattern.count), using: &random)
+            input.replaceSubrange(at..<(at + pattern.count), with: pattern)
+        }
+        for at in [8190, 8192, 8200, 16383] {
+            input.replaceSubrange(at..<(at + pattern.count), with: pattern)
+        }
+        let transform = try ReplaceTransform(pattern, with: utf8("<m>"))
+        expectEveryChunking(
+            of: input, through: transform, gives: referenceReplace(input, pattern, utf8("<m>")),
+            in: [
+                .whole, .fixed(1), .fixed(37), .fixed(1000), .fixed(8191), .fixed(16 << 10),
+                randomPieces(for: input.count, using: &random),
+            ],
+            "\(kind)")
+    }
+
+    @Test func resetDiscardsHeldBytes() throws {
+        var transform = try ReplaceTransform("elvis", with: "Elvis")
+        var sink = BufferSink()
+        try transform.process(utf8("the elv").span.bytes, into: &sink)
+        #expect(transform.heldBackByteCount == 3)
+        transform.reset()
+        #expect(transform.heldBackByteCount == 0)
+        try transform.process(utf8("is here").span.bytes, into: &sink)
+        try transform.finish(into: &sink)
+        #expect(sink.bytes == utf8("the is here"))
     }
 
     // MARK: State and errors

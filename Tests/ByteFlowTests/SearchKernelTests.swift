@@ -13,13 +13,28 @@ private func naiveFind(_ pattern: [UInt8], in input: [UInt8], from start: Int, t
     return nil
 }
 
-private func find(_ pattern: [UInt8], in input: [UInt8], from start: Int, to end: Int) -> _SearchResult {
+/// What the prefilter alone finds from `start`: the first match, nothing,
+/// or the point where it gave up.
+private enum PrefilterResult {
+    case found(Int)
+    case notFound
+    case gaveUp(Int)
+}
+
+private func find(_ pattern: [UInt8], in input: [UInt8], from start: Int, to end: Int) -> PrefilterResult {
     let searcher = _SubstringSearcher(pattern: pattern)
     return pattern.withUnsafeBufferPointer { pattern in
         input.withUnsafeBytes { input in
-            var cursor = _SearchCursor(origin: start)
-            return searcher.find(
-                pattern.baseAddress!, in: input.baseAddress!, from: start, to: end, cursor: &cursor)
+            var first = -1
+            let result = searcher.scan(pattern.baseAddress!, in: input.baseAddress!, from: start, to: end) {
+                first = $0
+                return false
+            }
+            switch result {
+            case .stopped: return .found(first)
+            case .finished: return .notFound
+            case .gaveUp(let resume): return .gaveUp(resume)
+            }
         }
     }
 }
@@ -46,8 +61,8 @@ struct SearchKernelTests {
         }
     }
 
-    /// `find` answers `.found` with the first match, `.notFound` only when
-    /// there is none, and `.prefilterFailed(r)` only when no match starts
+    /// The prefilter answers `.found` with the first match, `.notFound` only
+    /// when there is none, and `.gaveUp(r)` only when no match starts
     /// before `r`.
     @Test func findAgreesWithANaiveSearch() {
         var random = SeededRandom(seed: 0x5EA7C4)
@@ -63,10 +78,15 @@ struct SearchKernelTests {
             let end = Int.random(in: start...input.count, using: &random)
             let expected = naiveFind(pattern, in: input, from: start, to: end)
             let context = "case \(index): \(printable(pattern)) in \(printable(input))[\(start)..<\(end)]"
+            let searcher = _SubstringSearcher(pattern: pattern)
+            let may = input.withUnsafeBytes { bytes in
+                bytes.baseAddress.map { searcher.mayOccur(in: $0, from: start, to: end) } ?? false
+            }
+            if !may { #expect(expected == nil, "mayOccur said no: \(context)") }
             switch find(pattern, in: input, from: start, to: end) {
             case .found(let offset): #expect(offset == expected, "\(context)")
             case .notFound: #expect(expected == nil, "\(context)")
-            case .prefilterFailed(let resume):
+            case .gaveUp(let resume):
                 #expect(resume >= start && resume <= end, "\(context)")
                 #expect(expected.map { $0 >= resume } ?? true, "\(context): a match before \(resume)")
             }
@@ -79,7 +99,7 @@ struct SearchKernelTests {
     @Test func adversarialInputMakesThePrefilterGiveUp() {
         let pattern = [UInt8](repeating: UInt8(ascii: "a"), count: 63) + [UInt8(ascii: "b")]
         let input = utf8(String(repeating: "aaab", count: 600)) + pattern
-        guard case .prefilterFailed(let resume) = find(pattern, in: input, from: 0, to: input.count) else {
+        guard case .gaveUp(let resume) = find(pattern, in: input, from: 0, to: input.count) else {
             Issue.record("expected the prefilter to give up on runs of aaab")
             return
         }
@@ -90,5 +110,199 @@ struct SearchKernelTests {
             ReplaceTransformTests.adversarialInputSwitchesToLinearSearchAndStaysCorrect \
             (450...700) so that it still covers that point
             """)
+    }
+}
+
+/// Every start of a leftmost, non-overlapping match of `pattern` in `input`,
+/// found the obvious way.
+private func naiveMatches(_ pattern: [UInt8], in input: [UInt8]) -> [Int] {
+    var result: [Int] = []
+    var i = 0
+    while let found = naiveFind(pattern, in: input, from: i, to: input.count) {
+        result.append(found)
+        i = found + pattern.count
+    }
+    return result
+}
+
+/// Inputs built to defeat a two-rare-byte prefilter: the pattern's own bytes
+/// everywhere, near misses dense. The same classes are in the benchmarks
+/// (`Benchmarks/Benchmarks/Search`) and the peer comparison.
+enum AdversarialClass: String, CaseIterable, Sendable {
+    /// `(ab)^16 b` in `(ab)^16 c` repeated.
+    case periodic
+    /// `a^32 b` in `aab` repeated: a candidate every third byte.
+    case alternating
+    /// `a^16 b a^16` in `aab` repeated: a candidate every third byte, and
+    /// at each the window's last byte is the pattern's (no Horspool skip).
+    case centered
+    /// A 1,000-byte pattern, a copy with its middle byte changed every
+    /// 1,000 bytes.
+    case longNearMiss
+
+    var pattern: [UInt8] {
+        switch self {
+        case .periodic: return utf8(String(repeating: "ab", count: 16) + "b")
+        case .alternating: return utf8(String(repeating: "a", count: 32) + "b")
+        case .centered:
+            return utf8(String(repeating: "a", count: 16) + "b" + String(repeating: "a", count: 16))
+        case .longNearMiss:
+            var random = SeededRandom(seed: 1000)
+            return random.bytes(1000, from: utf8("etaoinshrdlu "))
+        }
+    }
+
+    /// `count` bytes of the class's text (no match in it).
+    func text(_ count: Int) -> [UInt8] {
+        let unit: [UInt8]
+        switch self {
+        case .periodic: unit = utf8(String(repeating: "ab", count: 16) + "c")
+        case .alternating, .centered: unit = utf8("aab")
+        case .longNearMiss:
+            var near = pattern
+            near[500] = UInt8(ascii: "Z")
+            unit = near
+        }
+        var result: [UInt8] = []
+        result.reserveCapacity(count + unit.count)
+        while result.count < count { result += unit }
+        return Array(result.prefix(count))
+    }
+}
+
+@Suite("SubstringFinder")
+struct SubstringFinderTests {
+    /// Random patterns and texts over small alphabets (so that matches, near
+    /// misses and self-overlaps are common), every alignment of the buffer
+    /// and random start offsets, both entry points.
+    @Test func agreesWithANaiveSearchInEveryAlignment() throws {
+        var random = SeededRandom(seed: 0xF1D)
+        for index in 0..<1500 {
+            let alphabet = Array(utf8("abcd").prefix(Int.random(in: 1...4, using: &random)))
+            let pattern = random.bytes(Int.random(in: 1...40, using: &random), from: alphabet)
+            var input = random.bytes(Int.random(in: 0...400, using: &random), from: alphabet)
+            for _ in 0..<Int.random(in: 0...3, using: &random) where !input.isEmpty {
+                let at = Int.random(in: 0..<input.count, using: &random)
+                input.replaceSubrange(at..<min(input.count, at + pattern.count), with: pattern)
+            }
+            let finder = try SubstringFinder(pattern)
+            let alignment = index % 16
+            // The input at `alignment` bytes into a larger buffer.
+            let padded = [UInt8](repeating: 0xEE, count: alignment) + input
+            let start = Int.random(in: 0...input.count, using: &random)
+            let expected = naiveFind(pattern, in: input, from: start, to: input.count)
+            let context = "case \(index): \(printable(pattern)) in \(printable(input)) from \(start)"
+            padded.withUnsafeBytes { whole in
+                let buffer = UnsafeRawBufferPointer(rebasing: whole[alignment...])
+                #expect(finder.firstMatch(in: buffer, from: start) == expected, "\(context)")
+            }
+            #expect(finder.firstMatch(in: input.span.bytes, from: start) == expected, "\(context)")
+            var all: [Int] = []
+            finder.forEachMatch(in: input.span.bytes) { all.append($0) }
+            #expect(all == naiveMatches(pattern, in: input), "\(context)")
+        }
+    }
+
+    /// Two-Way on its own (the finder reaches it only after the prefilter
+    /// gives up): periodic and aperiodic patterns over 1–3 letters.
+    @Test func twoWayAgreesWithANaiveSearch() throws {
+        var random = SeededRandom(seed: 0x2A7)
+        for index in 0..<4000 {
+            let alphabet = Array(utf8("abc").prefix(Int.random(in: 1...3, using: &random)))
+            var pattern = random.bytes(Int.random(in: 1...24, using: &random), from: alphabet)
+            if Bool.random(using: &random) {
+                // A periodic pattern: a short root repeated, perhaps cut.
+                let root = random.bytes(Int.random(in: 1...4, using: &random), from: alphabet)
+                pattern = Array((0..<pattern.count).map { root[$0 % root.count] })
+            }
+            var input = random.bytes(Int.random(in: 0...200, using: &random), from: alphabet)
+            if !input.isEmpty && Bool.random(using: &random) {
+                let at = Int.random(in: 0..<input.count, using: &random)
+                input.replaceSubrange(at..<min(input.count, at + pattern.count), with: pattern)
+            }
+            let storage = _PatternStorage(pattern: pattern, replacement: [])
+            let twoWay = _TwoWay(pattern: storage.pattern, count: pattern.count)
+            let start = Int.random(in: 0...input.count, using: &random)
+            let found = input.withUnsafeBytes { bytes in
+                twoWay.find(
+                    storage.pattern, skip: storage.skip,
+                    in: bytes.baseAddress ?? UnsafeRawPointer(storage.pattern),
+                    from: start, to: input.count)
+            }
+            let expected = naiveFind(pattern, in: input, from: start, to: input.count) ?? -1
+            #expect(
+                found == expected, "case \(index): \(printable(pattern)) in \(printable(input)) from \(start)"
+            )
+        }
+    }
+
+    /// Every adversarial class does make the prefilter give up (so the tests
+    /// below cover Two-Way), except the long near miss, whose misses cost
+    /// less than the allowance.
+    @Test(arguments: AdversarialClass.allCases)
+    func adversarialClassesDefeatThePrefilter(_ kind: AdversarialClass) {
+        let text = kind.text(64 << 10)
+        let result = find(kind.pattern, in: text, from: 0, to: text.count)
+        switch kind {
+        case .longNearMiss:
+            if case .notFound = result {} else { Issue.record("\(kind): \(result)") }
+        default:
+            if case .gaveUp = result {} else { Issue.record("\(kind): \(result)") }
+        }
+    }
+
+    /// Matches placed in an adversarial region (Two-Way), across the point
+    /// where the fallback ends and the prefilter takes over again, and in
+    /// ordinary text after it; every match found, none invented.
+    @Test(arguments: AdversarialClass.allCases)
+    func fallbackEntryAndExitFindEveryMatch(_ kind: AdversarialClass) throws {
+        let pattern = kind.pattern
+        let finder = try SubstringFinder(pattern)
+        var random = SeededRandom(seed: 0xE817)
+        var input = kind.text(40 << 10) + utf8(String(repeating: "plain text, no match here. ", count: 400))
+        // Matches at random places, more around the ends of 8 KiB spans.
+        var places = (0..<40).map { _ in Int.random(in: 0..<(input.count - pattern.count), using: &random) }
+        for span in 1...5 { places += (-3...3).map { span * 8192 + $0 * 17 } }
+        for at in places where at + pattern.count <= input.count {
+            input.replaceSubrange(at..<(at + pattern.count), with: pattern)
+        }
+        var all: [Int] = []
+        finder.forEachMatch(in: input.span.bytes) { all.append($0) }
+        let expected = naiveMatches(pattern, in: input)
+        #expect(all == expected, "\(kind): \(all.count) matches found, \(expected.count) expected")
+        #expect(finder.firstMatch(in: input.span.bytes) == expected.first)
+    }
+
+    /// `forEachMatch` stops at the first error `body` throws, and the typed
+    /// error comes out as thrown; searches from the end or past the last
+    /// possible start find nothing.
+    @Test func forEachMatchStopsOnAThrowAndBoundsHold() throws {
+        struct Enough: Error, Equatable {}
+        let finder = try SubstringFinder("ab")
+        let text = utf8(String(repeating: "xab", count: 100))
+        var seen: [Int] = []
+        #expect(throws: Enough.self) {
+            try finder.forEachMatch(in: text.span.bytes) { (offset) throws(Enough) in
+                seen.append(offset)
+                if seen.count == 3 { throw Enough() }
+            }
+        }
+        #expect(seen == [1, 4, 7])
+        #expect(finder.firstMatch(in: text.span.bytes, from: text.count) == nil)
+        #expect(finder.firstMatch(in: text.span.bytes, from: text.count - 1) == nil)
+        #expect(finder.firstMatch(in: text.span.bytes, from: text.count - 2) == text.count - 2)
+        var none = 0
+        finder.forEachMatch(in: [UInt8]().span.bytes) { _ in none += 1 }
+        #expect(none == 0)
+    }
+
+    @Test func emptyPatternIsRejectedAndPropertiesReport() throws {
+        #expect(throws: ByteFlowError.emptyPattern) { try SubstringFinder([]) }
+        let finder = try SubstringFinder("elvis")
+        #expect(finder.count == 5)
+        #expect(finder.pattern == utf8("elvis"))
+        let shared: any Sendable = finder
+        #expect((shared as? SubstringFinder)?.count == 5)
+        #expect(finder.firstMatch(in: UnsafeRawBufferPointer(start: nil, count: 0)) == nil)
     }
 }

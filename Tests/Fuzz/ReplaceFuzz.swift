@@ -3,7 +3,8 @@
 // package).
 //
 // Each input is decoded into a stream, one to three (pattern, replacement)
-// stages and a list of chunk sizes. The specialized Pipeline (fed by two
+// stages and a list of chunk sizes. `SubstringFinder` with the first stage's
+// pattern must find what a naive search finds. The specialized Pipeline (fed by two
 // different sources, and run twice to check that `finish` resets the
 // transforms) and the BoxedPipeline must both produce what `referenceReplace`
 // below produces; any difference traps, which libFuzzer reports as a crash.
@@ -17,7 +18,8 @@
 //                    then the pattern bytes and the replacement bytes
 //     chunk sizes    one byte each: 0-127 as is (0 is an empty chunk),
 //                    128-255 mean (b - 127) * 64 bytes; the list repeats
-//     repeat mode    two bytes, little endian: stream length 1 + v % 4096
+//     repeat mode    two bytes, little endian: stream length 1 + v % 4096, or
+//                    with bit 15 set 4097 + 2 × (v & 0x7FFF) (up to 68 KiB)
 //     body           the stream, or in repeat mode the piece repeated to
 //                    that length (long streams with few input bytes reach
 //                    the 16-byte SIMD loop and its adversarial fallback)
@@ -117,7 +119,11 @@ struct Case {
             cuts.append(b < 128 ? b : (b - 127) * 64)
         }
         if repeatMode {
-            let length = 1 + (Int(input.byte()) | Int(input.byte()) << 8) % 4096
+            let v = Int(input.byte()) | Int(input.byte()) << 8
+            // Bit 15 set: a long stream (4 KiB–68 KiB), long enough for the
+            // search to fall back to Two-Way and hand back to the prefilter
+            // (8 KiB spans) inside and across chunks.
+            let length = v & 0x8000 != 0 ? 4097 + (v & 0x7FFF) * 2 : 1 + v % 4096
             var piece = input.rest()
             if piece.isEmpty { piece = [0] }
             stream.reserveCapacity(length)
@@ -171,7 +177,44 @@ func checkSpecialized<Transform: ByteTransform>(
     check(even.sink.bytes == expected, "specialized output, BytesSource chunk \(chunkSize)", testCase)
 }
 
+/// The first stage's pattern through `SubstringFinder` on the whole stream:
+/// every leftmost, non-overlapping match, and the first from a few starts.
+func checkFinder(_ testCase: Case) throws {
+    let pattern = testCase.stages[0].pattern
+    let stream = testCase.stream
+    var expected: [Int] = []
+    var i = 0
+    while i + pattern.count <= stream.count {
+        if stream[i..<i + pattern.count].elementsEqual(pattern) {
+            expected.append(i)
+            i += pattern.count
+        } else {
+            i += 1
+        }
+    }
+    let finder = try SubstringFinder(pattern)
+    var found: [Int] = []
+    finder.forEachMatch(in: stream.span.bytes) { found.append($0) }
+    check(found == expected, "SubstringFinder.forEachMatch", testCase)
+    for start in [0, stream.count / 3, stream.count / 2] {
+        // The first match from `start`, overlapping ones included.
+        var first: Int? = nil
+        var j = start
+        while j + pattern.count <= stream.count {
+            if stream[j..<j + pattern.count].elementsEqual(pattern) {
+                first = j
+                break
+            }
+            j += 1
+        }
+        check(
+            finder.firstMatch(in: stream.span.bytes, from: start) == first, "firstMatch from \(start)",
+            testCase)
+    }
+}
+
 func runCase(_ testCase: Case) throws {
+    try checkFinder(testCase)
     var expected = testCase.stream
     for stage in testCase.stages {
         expected = referenceReplace(expected, stage.pattern, stage.replacement)

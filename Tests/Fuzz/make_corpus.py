@@ -35,8 +35,11 @@ def replace_case(stages, body, cuts=(), repeat_to=None, interleave=False):
             assert cut % 64 == 0 and 64 <= cut <= 128 * 64
             out.append(cut // 64 + 127)
     if repeat_to:
-        assert 1 <= repeat_to <= 4096
-        out += (repeat_to - 1).to_bytes(2, "little")
+        if repeat_to <= 4096:
+            out += (repeat_to - 1).to_bytes(2, "little")
+        else:  # long mode: 4097 + 2 * v
+            assert repeat_to % 2 == 1 and repeat_to <= 4097 + 2 * 0x7FFF
+            out += (0x8000 | (repeat_to - 4097) // 2).to_bytes(2, "little")
     return bytes(out + body)
 
 
@@ -69,6 +72,16 @@ REPLACE = {
     "adversarial-then-match": replace_case(
         [(b"a" * 20, b"B")], (b"a" * 19 + b"b") * 25 + b"a" * 45, cuts=[8 * 64, 3]),
     "repeat-ab-period": replace_case([(b"ab" * 12 + b"c", b"C")], b"ab", repeat_to=3000, cuts=[100]),
+    # Long streams: the search falls back to Two-Way, runs it for 8 KiB spans
+    # and tries the prefilter again, inside chunks and across them; real
+    # matches sit in the adversarial text.
+    "long-periodic": replace_case(
+        [(b"ab" * 16 + b"b", b"<m>")], (b"ab" * 16 + b"c") * 25 + b"ab" * 16 + b"b", repeat_to=40001,
+        cuts=[128 * 64, 960, 7]),
+    "long-centered": replace_case(
+        [(b"a" * 16 + b"b" + b"a" * 16, b"")], b"aab" * 250 + b"a" * 16 + b"b" + b"a" * 16, repeat_to=30001),
+    "long-alternating-chunks": replace_case(
+        [(b"a" * 32 + b"b", b"X")], b"aab" * 280 + b"a" * 32 + b"b", repeat_to=50001, cuts=[64 * 64, 3, 0]),
     # Read as one MultiReplaceTransform too: order, prefixes, case, and an
     # inherited match that an earlier start overrides (`abca`: `bca` beats `c`).
     "multi-prefix-order": replace_case(

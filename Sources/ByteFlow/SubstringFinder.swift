@@ -1,0 +1,312 @@
+/// A fixed byte string prepared for fast, repeated searching: build it once,
+/// then find the pattern in any number of buffers.
+///
+/// ```swift
+/// let finder = try SubstringFinder("elvis")
+/// let text = Array("the king: elvis".utf8)
+/// finder.firstMatch(in: text.span.bytes)  // 10
+/// ```
+///
+/// The search is the one ``ReplaceTransform`` runs: a SIMD prefilter on two
+/// rare bytes of the pattern (64 candidate starts per step), candidates
+/// verified in registers for patterns of 3 to 16 bytes (1 and 2 need no
+/// verification) and by an 8-byte compare then `memcmp` beyond. When
+/// candidates keep failing verification (an input built from the pattern's
+/// own bytes), the next 8 KiB of the buffer (doubling each time this
+/// happens again, up to 1 MiB) are searched with Two-Way guarded by a
+/// Horspool skip, after which the prefilter is tried again. See
+/// `SubstringSearch.swift` and `TwoWaySearch.swift` for the reasons, with
+/// figures.
+///
+/// A finder is immutable and `Sendable`: share it between tasks freely.
+/// Searching never allocates.
+///
+/// - Complexity: Building is O(*m*) time and space for a pattern of *m*
+///   bytes (one allocation). Every search is O(*n* + *m*) for *n* bytes
+///   searched, whatever the input.
+@frozen
+public struct SubstringFinder: @unchecked Sendable {
+    // Sendable: `_storage` is immutable after `init`, and the pointers below
+    // point into it and are only read.
+    @usableFromInline internal let _storage: _PatternStorage
+    /// `_storage`'s pattern bytes, cached so that a search touches no
+    /// reference count.
+    @usableFromInline internal let _pattern: UnsafePointer<UInt8>
+    /// `_storage`'s Horspool table.
+    @usableFromInline internal let _skip: UnsafePointer<Int32>
+    @usableFromInline internal let _prefilter: _SubstringSearcher
+    @usableFromInline internal let _twoWay: _TwoWay
+
+    /// Prepares a search for `pattern`.
+    ///
+    /// - Parameter pattern: The bytes to find; at least one.
+    /// - Throws: ``ByteFlowError/emptyPattern`` if `pattern` is empty.
+    /// - Complexity: O(*m*) for a pattern of *m* bytes.
+    public init(_ pattern: [UInt8]) throws(ByteFlowError) {
+        guard !pattern.isEmpty else { throw .emptyPattern }
+        self.init(_storage: _PatternStorage(pattern: pattern, replacement: []))
+    }
+
+    /// Prepares a search for the UTF-8 bytes of `pattern`.
+    ///
+    /// - Parameter pattern: The text to find; not empty.
+    /// - Throws: ``ByteFlowError/emptyPattern`` if `pattern` is empty.
+    public init(_ pattern: String) throws(ByteFlowError) {
+        try self.init(Array(pattern.utf8))
+    }
+
+    /// A finder over storage that may also hold a replacement.
+    @usableFromInline
+    internal init(_storage storage: _PatternStorage) {
+        _storage = storage
+        _pattern = UnsafePointer(storage.pattern)
+        _skip = UnsafePointer(storage.skip)
+        _prefilter = _SubstringSearcher(pattern: storage.patternArray)
+        _twoWay = _TwoWay(pattern: storage.pattern, count: storage.count)
+    }
+
+    /// The pattern's length in bytes.
+    @inlinable
+    public var count: Int { _twoWay.count }
+
+    /// The bytes this finder looks for (a new array on every call).
+    public var pattern: [UInt8] { _storage.patternArray }
+
+    /// The offset of the first occurrence of the pattern in `bytes` that
+    /// starts at `start` or later, or `nil`.
+    ///
+    /// To find every non-overlapping occurrence, search again from the
+    /// offset found plus ``count``; ``forEachMatch(in:_:)`` does this and
+    /// also keeps the prefilter's work between matches.
+    ///
+    /// - Parameters:
+    ///   - bytes: The bytes to search, borrowed for the call.
+    ///   - start: Where the search begins; `0...bytes.byteCount`.
+    /// - Returns: An offset into `bytes`, or `nil` if the pattern does not
+    ///   occur wholly within `bytes[start...]`.
+    /// - Complexity: O(*n* + *m*) for *n* = `bytes.byteCount - start`.
+    @inlinable
+    public func firstMatch(in bytes: RawSpan, from start: Int = 0) -> Int? {
+        bytes.withUnsafeBytes { firstMatch(in: $0, from: start) }
+    }
+
+    /// The offset of the first occurrence of the pattern in `bytes` that
+    /// starts at `start` or later, or `nil`.
+    ///
+    /// - Parameters:
+    ///   - bytes: The memory to search; only read.
+    ///   - start: Where the search begins; `0...bytes.count`.
+    /// - Returns: An offset into `bytes`, or `nil`.
+    /// - Complexity: O(*n* + *m*) for *n* = `bytes.count - start`.
+    @inlinable
+    public func firstMatch(in bytes: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
+        precondition(start >= 0 && start <= bytes.count, "start out of range")
+        guard let base = bytes.baseAddress else { return nil }
+        var fallback = _SearchFallback()
+        var first = -1
+        _scan(base, from: start, to: bytes.count, fallback: &fallback) { (found) -> Bool in
+            first = found
+            return false
+        }
+        return first < 0 ? nil : first
+    }
+
+    /// Calls `body` with the offset of every leftmost, non-overlapping
+    /// occurrence of the pattern in `bytes`, in order (the matches that
+    /// `bytes.replace` in Python would replace).
+    ///
+    /// Faster than repeated `firstMatch(in:from:)` on dense
+    /// matches: the candidates the prefilter found in one 64-byte step are
+    /// consumed one after the other instead of being searched for again.
+    ///
+    /// - Parameters:
+    ///   - bytes: The bytes to search, borrowed for the call.
+    ///   - body: Called with each match's offset.
+    /// - Throws: What `body` throws; the search stops there.
+    /// - Complexity: O(*n* + *m*) plus the calls to `body`.
+    @inlinable
+    public func forEachMatch<E: Error>(in bytes: RawSpan, _ body: (Int) throws(E) -> Void) throws(E) {
+        let n = bytes.byteCount
+        guard n > 0 else { return }
+        try bytes.withUnsafeBytes { (buffer) throws(E) -> Void in
+            var fallback = _SearchFallback()
+            try _scan(buffer.baseAddress!, from: 0, to: n, fallback: &fallback) { (found) throws(E) -> Bool in
+                try body(found)
+                return true
+            }
+        }
+    }
+
+    /// Reports every leftmost, non-overlapping occurrence in
+    /// `base[start..<end]`, in order, until `onMatch` returns `false`.
+    ///
+    /// The prefilter runs first. When it gives up at `r`, the starts
+    /// `r..<r + span` are searched with Two-Way, then the prefilter gets a
+    /// fresh start (the fallback's exit), so that one adversarial region
+    /// does not slow the rest of a large buffer down to Two-Way's speed; the
+    /// span doubles each time the prefilter gives up again (8 KiB up to
+    /// 1 MiB). `fallback` carries that state from one buffer to the next
+    /// when they are consecutive pieces of one stream.
+    @inlinable
+    @inline(__always)
+    internal func _scan<E: Error>(
+        _ base: UnsafeRawPointer, from start: Int, to end: Int, fallback: inout _SearchFallback,
+        onMatch: (Int) throws(E) -> Bool
+    ) throws(E) {
+        var position = start
+        var fallbackEnd = fallback.left > 0 ? start &+ fallback.left : 0
+        let failures = fallback.failures
+        while true {
+            if fallbackEnd > position {
+                position = try Self._scanTwoWay(
+                    _twoWay, _pattern, _skip, base, from: position, before: fallbackEnd, to: end,
+                    onMatch: onMatch)
+                if position < 0 { return }
+            }
+            guard position &+ count <= end else { break }
+            switch try _prefilter.scan(_pattern, in: base, from: position, to: end, onMatch: onMatch) {
+            case .finished:
+                fallbackEnd = 0
+                position = end
+            case .stopped:
+                return
+            case .gaveUp(let resume):
+                position = resume
+                fallbackEnd = resume &+ _SubstringFinderTuning.fallbackSpan << min(fallback.failures, 7)
+                fallback.failures &+= 1
+            }
+            if position &+ count > end { break }
+        }
+        if fallbackEnd > end {
+            fallback.left = fallbackEnd &- end
+        } else {
+            fallback.left = 0
+            // A buffer (or its end) where the prefilter held: forget a failure.
+            if fallback.failures == failures && failures > 0 { fallback.failures &-= 1 }
+        }
+    }
+
+    /// Two-Way over the starts `from..<before` that fit before `end`,
+    /// reporting each match. Returns where the search continues, or -1 if
+    /// `onMatch` asked to stop.
+    ///
+    /// Static, taking only what Two-Way needs: as a method it made callers
+    /// copy the whole finder to the stack on every call, used or not.
+    @inlinable
+    @inline(never)
+    internal static func _scanTwoWay<E: Error>(
+        _ twoWay: _TwoWay, _ pattern: UnsafePointer<UInt8>, _ skip: UnsafePointer<Int32>,
+        _ base: UnsafeRawPointer, from: Int, before: Int, to end: Int, onMatch: (Int) throws(E) -> Bool
+    ) throws(E) -> Int {
+        let limit = min(end, before &+ twoWay.count &- 1)
+        var position = from
+        while true {
+            let found = twoWay.find(pattern, skip: skip, in: base, from: position, to: limit)
+            guard found >= 0 else { return max(position, before) }
+            guard try onMatch(found) else { return -1 }
+            position = found &+ twoWay.count
+        }
+    }
+}
+
+/// What ``SubstringFinder``'s search carries from one buffer to the next
+/// when they are consecutive pieces of one stream (``ReplaceTransform``
+/// keeps one): speed only, never which matches are found.
+@frozen
+@usableFromInline
+internal struct _SearchFallback: Sendable {
+    /// How many more bytes Two-Way searches before the prefilter is tried
+    /// again; 0 when the prefilter is in use.
+    @usableFromInline var left: Int
+    /// How often the prefilter gave up lately (decays by one per buffer in
+    /// which it held).
+    @usableFromInline var failures: Int
+
+    @inlinable
+    init() {
+        left = 0
+        failures = 0
+    }
+}
+
+/// Tuning constants of ``SubstringFinder``, with their reasons.
+@usableFromInline
+internal enum _SubstringFinderTuning {
+    /// How many starts Two-Way searches after the prefilter gives up before
+    /// the prefilter is tried again. The prefilter needs a few KiB of
+    /// failing candidates to give up (its allowance is 4096 compared bytes
+    /// plus 8 per byte scanned), so a retry on a still-adversarial input
+    /// costs up to about half the span's Two-Way time; 8 KiB keeps that
+    /// overhead bounded while an input that turns ordinary again is back at
+    /// SIMD speed within 8 KiB.
+    @usableFromInline static let fallbackSpan = 8 << 10
+}
+
+/// The immutable storage behind a ``SubstringFinder`` (and a
+/// ``ReplaceTransform``): the pattern, an optional replacement and the
+/// tables built from them, in one allocation made by `init`.
+///
+/// A class so that copying a finder or a transform costs one reference
+/// count, whatever the pattern's length; the structs that hold it cache raw
+/// pointers into it, so searching and replacing touch no reference count at
+/// all.
+@usableFromInline
+internal final class _PatternStorage: @unchecked Sendable {
+    // Sendable: written only by `init`.
+    @usableFromInline let count: Int
+    @usableFromInline let replacementCount: Int
+    /// `count` bytes.
+    @usableFromInline let pattern: UnsafeMutablePointer<UInt8>
+    /// `replacementCount` bytes.
+    @usableFromInline let replacement: UnsafeMutablePointer<UInt8>
+    /// 256 entries: Horspool's shift for each value of a window's last byte.
+    @usableFromInline let skip: UnsafeMutablePointer<Int32>
+    /// `count` entries: `border[i]` is the length of the longest proper
+    /// prefix of `pattern[0...i]` that is also its suffix (the KMP failure
+    /// function).
+    @usableFromInline let border: UnsafeMutablePointer<Int>
+    private let block: UnsafeMutableRawPointer
+
+    @usableFromInline
+    init(pattern bytes: [UInt8], replacement: [UInt8]) {
+        precondition(!bytes.isEmpty)
+        let m = bytes.count
+        count = m
+        replacementCount = replacement.count
+        // One block: border (Int), skip (Int32), pattern, replacement.
+        let borderBytes = m * MemoryLayout<Int>.stride
+        let skipBytes = 256 * MemoryLayout<Int32>.stride
+        block = UnsafeMutableRawPointer.allocate(
+            byteCount: borderBytes + skipBytes + m + max(1, replacement.count),
+            alignment: MemoryLayout<Int>.alignment
+        )
+        border = block.bindMemory(to: Int.self, capacity: m)
+        skip = (block + borderBytes).bindMemory(to: Int32.self, capacity: 256)
+        pattern = (block + borderBytes + skipBytes).bindMemory(to: UInt8.self, capacity: m)
+        self.replacement = (block + borderBytes + skipBytes + m).bindMemory(
+            to: UInt8.self, capacity: max(1, replacement.count))
+        pattern.initialize(from: bytes, count: m)
+        if !replacement.isEmpty { self.replacement.initialize(from: replacement, count: replacement.count) }
+        skip.initialize(repeating: Int32(clamping: m), count: 256)
+        for i in 0..<m { skip[Int(bytes[i])] = Int32(clamping: m - 1 - i) }
+        border.initialize(repeating: 0, count: m)
+        var k = 0
+        for i in 1..<max(1, m) {
+            while k > 0 && bytes[i] != bytes[k] { k = border[k - 1] }
+            if bytes[i] == bytes[k] { k += 1 }
+            border[i] = k
+        }
+    }
+
+    deinit {
+        block.deallocate()
+    }
+
+    /// The pattern as a new array.
+    @usableFromInline
+    var patternArray: [UInt8] { Array(UnsafeBufferPointer(start: pattern, count: count)) }
+
+    /// The replacement as a new array.
+    @usableFromInline
+    var replacementArray: [UInt8] { Array(UnsafeBufferPointer(start: replacement, count: replacementCount)) }
+}
