@@ -281,12 +281,7 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
     @inlinable
     public mutating func reset() {
         _heldCount = 0
-        if _single != nil {
-            // Finishing into a sink that discards is the reset: it writes
-            // nothing anywhere and cannot throw.
-            var discard = DiscardSink()
-            try? _single!.finish(into: &discard)
-        }
+        _single?.reset()
     }
 
     /// Scans `base[from..<count]` from the automaton's start state, writing
