@@ -1,39 +1,40 @@
 import ByteFlow
 
-/// The transform `byteflow replace` runs: the FIND and REPLACEMENT operands,
-/// or the pairs of `-e` followed by those of `--pairs FILE`, matched with or
-/// without ASCII case.
+/// Adds the pairs of `--pairs FILE` to `request.rules`, after those of `-e`.
 ///
-/// - Parameter request: The parsed command line.
-/// - Returns: The transform, ready to run.
-/// - Throws: ``ToolFailure/runtime(_:)`` if the pairs file cannot be read;
+/// - Parameter request: The parsed command line; its rules grow.
+/// - Throws: ``ToolFailure/runtime(_:)`` if the file cannot be read;
 ///   ``ToolFailure/usage(_:)`` if a line of it is malformed or it has no
 ///   pairs.
-func makeReplaceTransform(_ request: ReplaceRequest) throws(ToolFailure) -> MultiReplaceTransform {
-    var pairs: [(pattern: [UInt8], replacement: [UInt8])]
-    if request.expressions.isEmpty && request.pairsFile == nil {
-        pairs = [(request.pattern, request.replacement)]
-    } else {
-        pairs = request.expressions.map { ($0.pattern, $0.replacement) }
-    }
-    if let path = request.pairsFile {
-        let contents: [UInt8]
-        do {
-            contents = try readWholeFile(path)
-        } catch {
-            throw ToolFailure(error)
-        }
-        do {
-            pairs += try parsePairs(contents).map { ($0.pattern, $0.replacement) }
-        } catch {
-            throw .usage(UsageError("'\(path)' \(error.message)", topic: .replace))
-        }
+func addPairsFile(to request: inout ReplaceRequest) throws(ToolFailure) {
+    guard let path = request.pairsFile else { return }
+    let contents: [UInt8]
+    do {
+        contents = try readWholeFile(String(decoding: path, as: UTF8.self))
+    } catch {
+        throw .runtime(FileFailure(error).message)
     }
     do {
-        return try MultiReplaceTransform(pairs, ignoringCase: request.ignoresCase)
+        request.rules += try parsePairs(contents)
     } catch {
-        throw .usage(UsageError(error.description, topic: .replace))
+        throw .usage(UsageError("\(quoted(path)) \(error.message)", topic: .replace))
     }
+}
+
+/// The transform for `rules`: one pass, leftmost-first, with or without
+/// ASCII case (`MultiReplaceTransform` hands a single case-sensitive rule to
+/// `ReplaceTransform`'s search).
+///
+/// - Parameters:
+///   - rules: The rules, in priority order.
+///   - ignoringCase: `-I`.
+///   - counting: Replace with nothing (`-c` derives counts from sizes).
+/// - Throws: ``ByteFlowError`` for an empty list or FIND.
+func makeReplaceTransform(_ rules: [ReplaceRule], ignoringCase: Bool, counting: Bool) throws(ByteFlowError)
+    -> MultiReplaceTransform
+{
+    try MultiReplaceTransform(
+        rules.map { ($0.find, counting ? [] : $0.replacement) }, ignoringCase: ignoringCase)
 }
 
 /// The pairs of a `--pairs` file: one `FIND<TAB>REPLACEMENT` per line, split
@@ -42,12 +43,12 @@ func makeReplaceTransform(_ request: ReplaceRequest) throws(ToolFailure) -> Mult
 /// are skipped.
 ///
 /// - Parameter contents: The file's bytes.
-/// - Returns: The pairs, in file order.
+/// - Returns: The rules, in file order.
 /// - Throws: ``UsageError`` naming the first line without a TAB or with an
 ///   empty FIND, or saying that there is no pair at all.
 /// - Complexity: O(*n*) in the file's length.
-func parsePairs(_ contents: [UInt8]) throws(UsageError) -> [ReplacePair] {
-    var pairs: [ReplacePair] = []
+func parsePairs(_ contents: [UInt8]) throws(UsageError) -> [ReplaceRule] {
+    var rules: [ReplaceRule] = []
     var lineNumber = 0
     for line in contents.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
         lineNumber += 1
@@ -58,10 +59,10 @@ func parsePairs(_ contents: [UInt8]) throws(UsageError) -> [ReplacePair] {
         guard tab > line.startIndex else {
             throw UsageError("line \(lineNumber): FIND is empty", topic: .replace)
         }
-        pairs.append(ReplacePair(pattern: Array(line[..<tab]), replacement: Array(line[(tab + 1)...])))
+        rules.append(ReplaceRule(find: Array(line[..<tab]), replacement: Array(line[(tab + 1)...])))
     }
-    guard !pairs.isEmpty else { throw UsageError("has no FIND<TAB>REPLACEMENT lines", topic: .replace) }
-    return pairs
+    guard !rules.isEmpty else { throw UsageError("has no FIND<TAB>REPLACEMENT lines", topic: .replace) }
+    return rules
 }
 
 /// The bytes of the file at `path`, read with the library's ``FileSource``.

@@ -85,14 +85,18 @@ struct MultiReplaceToolTests {
             try ToolHarness.writeFile("\(dir)/emptyfind", utf8("\tb\n"))
             try ToolHarness.writeFile("\(dir)/blank", utf8("\n\n"))
             let usage: [([String], String)] = [
-                (["-e", "abc"], "no '=' in '-e abc'"),
-                (["-e", "=x"], "FIND is empty in '-e =x'"),
-                (["-e", "a=b", "in", "extra"], "extra operand 'extra'"),
+                (["-e", "abc"], "no '=' in -e 'abc'"),
+                (["-e", "=x"], "FIND is empty in -e '=x'"),
+                (
+                    ["-c", "-e", "a=b", "-e", "c=d"],
+                    "--count and --stats take one FIND and REPLACEMENT, without -I"
+                ),
+                (["--stats", "-I", "a", "b"], "--count and --stats take one FIND and REPLACEMENT"),
                 (["--pairs", ""], "pairs file name is empty"),
                 (["--pairs", "\(dir)/notab"], "'\(dir)/notab' line 2: no TAB"),
                 (["--pairs", "\(dir)/emptyfind"], "line 1: FIND is empty"),
                 (["--pairs", "\(dir)/blank"], "has no FIND<TAB>REPLACEMENT lines"),
-                (["-e"], "option requires an argument -- 'e'"),
+                (["-e"], "option '-e' needs a value"),
             ]
             for (arguments, fragment) in usage {
                 let run = try ToolHarness.run(["replace"] + arguments)
@@ -100,7 +104,8 @@ struct MultiReplaceToolTests {
                 #expect(run.errors.contains("--help' for more information."))
             }
             let missing = try ToolHarness.run(["replace", "--pairs", "\(dir)/missing"])
-            expectFailure(missing, status: 1, "cannot open '\(dir)/missing': No such file or directory")
+            expectFailure(missing, status: 1, "cannot open")
+            #expect(missing.errors.contains("\(dir)/missing: No such file or directory"))
         }
     }
 }
