@@ -41,7 +41,7 @@ build_target() {
     local name=$1
     shift
     echo "== building fuzz-$name"
-    swiftc -O -sanitize=fuzzer,address -parse-as-library -swift-version 6 \
+    swiftc -O -sanitize=fuzzer,address -parse-as-library -swift-version 6 -package-name ByteFlow \
         -module-name "FuzzTarget" "${linker[@]}" "$@" -o "$build/fuzz-$name"
 }
 

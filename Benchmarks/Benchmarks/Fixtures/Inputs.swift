@@ -61,6 +61,10 @@ public enum TextInput {
         "pipeline", "evil", "lives", "elves", "level", "vision", "visit", "else", "vis", "elvi",
     ]
 
+    /// The words ``sparse(byteCount:elvisEvery:seed:)`` draws from, for
+    /// benchmarks that search for them.
+    public static var vocabularyWords: [String] { vocabulary }
+
     /// Word-like text: words from a fixed vocabulary separated by spaces and
     /// the odd newline, with one `elvis` about every `elvisEvery` bytes.
     ///
