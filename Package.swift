@@ -26,6 +26,12 @@ let package = Package(
             dependencies: ["ByteFlowCLI"],
             path: "Sources/byteflow"
         ),
+        // A compile-time proof that the specialized replace path allocates
+        // nothing (`@_noAllocation`); built by CI, no product.
+        .target(
+            name: "AllocationGuard",
+            dependencies: ["ByteFlow"]
+        ),
         .testTarget(
             name: "ByteFlowTests",
             dependencies: ["ByteFlow", "ByteFlowCLI"]
