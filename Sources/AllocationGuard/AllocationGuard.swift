@@ -6,11 +6,18 @@
 // into (a C function, a non-`@inlinable` function of another module) is a
 // build error. CI builds this target (`.ci/run`); the target has no product.
 //
-// What it covers: a `ReplaceTransform` run chunk by chunk over memory the
-// caller owns into memory the caller owns. What it does not cover: building the stages (their tables are
+// What it covers: a `ReplaceTransform`, alone and followed by a chain of
+// stages, run chunk by chunk over memory the caller owns into memory the
+// caller owns. What it does not cover: building the stages (their tables are
 // allocated once, by `init`), and `Pipeline.run()`'s error path, which wraps a
 // stage's `any Error` in a `PipelineError` (destroying an `any Error` may
-// free its box). See Documentation/ProfilingWalkthrough.md.
+// free its box). Nor a chain that lends stages holding references (replace
+// → replace): `Lending.swift` lends them through
+// `withUnsafeTemporaryAllocation`, which the check rejects ("Using type
+// 'ReplaceTransform' can cause metadata allocation or locks"; a temporary
+// allocation goes to the heap past a size limit). The benchmarks' malloc
+// thresholds measure those paths instead. See
+// Documentation/ProfilingWalkthrough.md.
 import ByteFlow
 
 /// A sink writing into memory the caller owns; what does not fit is counted,
@@ -61,16 +68,33 @@ func drive<Transform: ByteTransform>(
 // storage, and the release that ends it "can cause a deallocation"), so a
 // debug build would fail for reasons that are not on the release path.
 #if !DEBUG
-/// One `ReplaceTransform` over the caller's memory. Checked: allocates nothing.
-///
-/// - Returns: The bytes written to `output` (and how many did not fit).
-@_noAllocation
-public func replace(
-    _ transform: inout ReplaceTransform, input: UnsafeRawBufferPointer, chunkSize: Int,
-    output: UnsafeMutableRawBufferPointer
-) throws -> (written: Int, dropped: Int) {
-    var sink = CallerBufferSink(base: output)
-    try drive(&transform, input, chunkSize: chunkSize, into: &sink)
-    return (sink.count, sink.dropped)
-}
+    /// One `ReplaceTransform` over the caller's memory. Checked: allocates nothing.
+    ///
+    /// - Returns: The bytes written to `output` (and how many did not fit).
+    @_noAllocation
+    public func replace(
+        _ transform: inout ReplaceTransform, input: UnsafeRawBufferPointer, chunkSize: Int,
+        output: UnsafeMutableRawBufferPointer
+    ) throws -> (written: Int, dropped: Int) {
+        var sink = CallerBufferSink(base: output)
+        try drive(&transform, input, chunkSize: chunkSize, into: &sink)
+        return (sink.count, sink.dropped)
+    }
+
+    /// The stages of ``replaceChained(_:input:chunkSize:output:)``: a replace
+    /// and two pass-through stages, nested as `transformed(by:)` nests them.
+    public typealias ReplaceChain = Chain<ReplaceTransform, Chain<PassThroughTransform, PassThroughTransform>>
+
+    /// Three chained stages over the caller's memory. Checked: allocates nothing.
+    ///
+    /// - Returns: The bytes written to `output` (and how many did not fit).
+    @_noAllocation
+    public func replaceChained(
+        _ stages: inout ReplaceChain, input: UnsafeRawBufferPointer, chunkSize: Int,
+        output: UnsafeMutableRawBufferPointer
+    ) throws -> (written: Int, dropped: Int) {
+        var sink = CallerBufferSink(base: output)
+        try drive(&stages, input, chunkSize: chunkSize, into: &sink)
+        return (sink.count, sink.dropped)
+    }
 #endif
