@@ -1,4 +1,5 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
+// 6.2: the library's API takes `RawSpan`, which needs the Swift 6.2 toolchain.
 import PackageDescription
 
 // ByteFlow has no package dependencies on purpose: a user who adds it gets
