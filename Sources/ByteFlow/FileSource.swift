@@ -92,12 +92,25 @@ public final class FileSource: ByteSource {
     {
         guard chunkSize > 0 else { throw ByteFlowError.invalidChunkSize(chunkSize) }
         let fd = try _open(path, O_RDONLY)
+        try self.init(openedFile: fd, path: path, chunkSize: chunkSize, allowsMapping: allowsMapping)
+    }
+
+    /// Takes over a descriptor just opened for reading a file, as
+    /// ``init(path:chunkSize:allowsMapping:)`` does after `open(2)`: refuses a
+    /// directory, maps a regular file when a read lease allows it, and
+    /// advises sequential reading. `package`: the `byteflow` tool opens file
+    /// names that are not UTF-8 by their bytes, then comes here.
+    ///
+    /// - Throws: ``IOError`` (`EISDIR`) for a directory, after closing `fd`.
+    package convenience init(openedFile fd: Int32, path: String, chunkSize: Int, allowsMapping: Bool = true)
+        throws(IOError)
+    {
         var info = stat()
         if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
             try? _close(fd, path: path)
             throw IOError(operation: "read", path: path, code: EISDIR)
         }
-        self.init(_fd: fd, path: path, chunkSize: chunkSize, ownsDescriptor: true)
+        self.init(_fd: fd, path: path, chunkSize: max(chunkSize, 1), ownsDescriptor: true)
         if allowsMapping && (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0 && _takeReadLease(fd) {
             // The lease is held: nobody writes the file until it is released,
             // so its size cannot change under us.

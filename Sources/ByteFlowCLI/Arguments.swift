@@ -1,9 +1,12 @@
-// The command-line grammar of `byteflow`, as a pure function.
+// The command-line grammar of `byteflow`, as a pure function over bytes.
 //
-// Contract (another target compiles this file on its own, as a fuzz target):
-// this file imports nothing but the standard library, has no top-level code,
-// does no I/O, and `parseArguments` returns or throws for every input; it
-// never traps.
+// Contract (the fuzz target compiles this file with Quoting.swift,
+// Escapes.swift and ByteSizes.swift on their own): these files import nothing but
+// the standard library, have no top-level code, do no I/O, and
+// `parseArguments` returns or throws for every input; it never traps.
+//
+// Arguments are bytes, exactly as the kernel passed them: a pattern, a
+// replacement or a file name that is not valid UTF-8 is kept as it is.
 
 /// What a `byteflow` command line asks for.
 enum Command: Equatable, Sendable {
@@ -11,7 +14,7 @@ enum Command: Equatable, Sendable {
     case help(HelpTopic)
     /// Print the version to standard output.
     case version
-    /// `byteflow replace`: stream a file through a find-and-replace.
+    /// `byteflow replace`: stream files through a find-and-replace.
     case replace(ReplaceRequest)
     /// `byteflow compare`: time the specialized and the boxed pipeline.
     case compare(CompareRequest)
@@ -25,47 +28,72 @@ enum HelpTopic: Equatable, Sendable {
     case replace
     /// `byteflow compare --help`.
     case compare
+    /// `byteflow help help`.
+    case help
 }
 
 /// Where a command reads its bytes.
 enum InputSpec: Equatable, Sendable {
     /// Standard input (no FILE operand, or `-`).
     case standardInput
-    /// The file at a path.
-    case file(String)
+    /// The file at a path, as bytes.
+    case file([UInt8])
 }
 
 /// Where `replace` writes its bytes.
 enum OutputSpec: Equatable, Sendable {
     /// Standard output (no `-o`, or `-o -`).
     case standardOutput
-    /// The file at a path.
-    case file(String)
+    /// The file at a path, as bytes.
+    case file([UInt8])
+    /// Each input file itself, replaced atomically (`-i`).
+    case inPlace
+    /// No output stream: only the number of matches (`-c`).
+    case count
+}
+
+/// One find-and-replace: leftmost, non-overlapping occurrences of `find`
+/// become `replacement`.
+struct ReplaceRule: Equatable, Sendable {
+    /// The bytes to find; never empty.
+    var find: [UInt8]
+    /// The bytes to put in their place; may be empty.
+    var replacement: [UInt8]
 }
 
 /// The operands and options of `byteflow replace`.
 struct ReplaceRequest: Equatable, Sendable {
-    /// The bytes to find (the UTF-8 of the FIND argument); never empty.
-    var pattern: [UInt8]
-    /// The bytes to put in their place; may be empty.
-    var replacement: [UInt8]
-    /// The stream to read.
-    var input: InputSpec = .standardInput
+    /// The find-and-replace rules, applied in order (today exactly one: FIND
+    /// and REPLACEMENT). Options that add rules append here.
+    var rules: [ReplaceRule]
+    /// The streams to read, in order; their results are concatenated (or,
+    /// with ``OutputSpec/inPlace``, each written back). Never empty:
+    /// standard input when no FILE is given.
+    var inputs: [InputSpec] = [.standardInput]
     /// Where the result goes.
     var output: OutputSpec = .standardOutput
     /// The read chunk size in bytes; `nil` for the library's default.
     var chunkSize: Int? = nil
     /// Run the stages through `BoxedPipeline` instead of `Pipeline`.
     var boxed = false
+    /// Print per-file and total counts and the time to standard error.
+    var stats = false
+    /// Draw a progress line on standard error if it is a terminal.
+    var progress = false
 }
 
 /// The operands and options of `byteflow compare`.
 struct CompareRequest: Equatable, Sendable {
+    /// The find-and-replace to time.
+    var rule = ReplaceRule(find: Array("elvis".utf8), replacement: Array("Elvis".utf8))
     /// The stream to measure on; `nil` for the built-in classic input.
     var input: InputSpec? = nil
     /// A chunk size to measure (besides the whole input); `nil` for the
     /// default set.
     var chunkSize: Int? = nil
+    /// Time short batches only: a check that the command works, not a
+    /// measurement (used by tests and CI).
+    var quick = false
 }
 
 /// A command line that does not follow the grammar: exit status 2.
@@ -78,7 +106,7 @@ struct UsageError: Error, Equatable, Sendable {
     /// Creates an error.
     ///
     /// - Parameters:
-    ///   - message: What is wrong, one line.
+    ///   - message: What is wrong, one line (quote arguments with ``quoted(_:)``).
     ///   - topic: The help page to point to.
     init(_ message: String, topic: HelpTopic) {
         self.message = message
@@ -92,277 +120,327 @@ struct UsageError: Error, Equatable, Sendable {
         case .general: return "Try 'byteflow --help' for more information."
         case .replace: return "Try 'byteflow replace --help' for more information."
         case .compare: return "Try 'byteflow compare --help' for more information."
+        case .help: return "Try 'byteflow help --help' for more information."
         }
     }
 }
-
-/// The largest chunk size accepted: 1 GiB. Larger buffers only waste memory,
-/// and an allocation that fails would end the process without a message.
-let maximumChunkSize = 1 << 30
 
 /// Parses a `byteflow` command line.
 ///
 /// Grammar: `byteflow COMMAND [OPTION | OPERAND]...` where options may come
 /// before, between or after operands; `--` makes every later argument an
 /// operand; `-` is an operand (standard input). Long options take their
-/// value as `--name=value` or `--name value`; `-o` takes `-oFILE` or
-/// `-o FILE`. Long options are matched exactly (no abbreviations). `--help`
-/// and `--version` are honoured where they appear, before any later
-/// argument is checked.
+/// value as `--name=value` or `--name value`; short ones as `-oFILE` or
+/// `-o FILE`, and short flags cluster (`-ix`). Long options are matched
+/// exactly (no abbreviations). `--help` and `--version` are honoured where
+/// they appear, before any later argument is checked.
 ///
-/// - Parameter arguments: The arguments, without the program name.
+/// - Parameter arguments: The arguments, without the program name, as bytes.
 /// - Returns: The command to run.
 /// - Throws: ``UsageError`` for a missing or unknown command, an unknown
-///   option, a missing option value, a bad chunk size, an empty FIND, an
-///   empty output file name, or a missing or extra operand.
+///   option, a missing option value, a bad chunk size, a bad escape, an
+///   empty FIND, an empty output file name, options that exclude each other,
+///   or a missing or extra operand.
 /// - Complexity: O(*n*) in the total length of the arguments.
-func parseArguments(_ arguments: [String]) throws(UsageError) -> Command {
+func parseArguments(_ arguments: [[UInt8]]) throws(UsageError) -> Command {
     guard let first = arguments.first else {
         throw UsageError("missing command (replace or compare)", topic: .general)
     }
     let rest = Array(arguments.dropFirst())
-    switch first {
+    switch String(decoding: first, as: UTF8.self) {
     case "replace": return try parseReplace(rest)
     case "compare": return try parseCompare(rest)
-    case "help":
-        guard let topic = rest.first else { return .help(.general) }
-        guard rest.count == 1 else { throw UsageError("extra operand '\(rest[1])'", topic: .general) }
-        switch topic {
-        case "replace": return .help(.replace)
-        case "compare": return .help(.compare)
-        default: throw UsageError("unknown command '\(topic)'", topic: .general)
-        }
+    case "help": return try parseHelp(rest)
     case "-h", "--help": return .help(.general)
     case "--version": return .version
     default:
-        if first.hasPrefix("-") && first != "-" {
-            throw UsageError("unrecognized option '\(first)'", topic: .general)
+        if first.first == UInt8(ascii: "-") && first != [UInt8(ascii: "-")] {
+            throw UsageError("unknown option \(quoted(optionName(first)))", topic: .general)
         }
-        throw UsageError("unknown command '\(first)'", topic: .general)
+        throw UsageError("unknown command \(quoted(first))", topic: .general)
+    }
+}
+
+/// The option an argument names, without an inline value: `--size=3` gives
+/// `--size`, `-ab` gives `-a`.
+private func optionName(_ argument: [UInt8]) -> [UInt8] {
+    if argument.starts(with: [UInt8(ascii: "-"), UInt8(ascii: "-")]) {
+        return Array(argument.prefix { $0 != UInt8(ascii: "=") })
+    }
+    return Array(argument.prefix(2))
+}
+
+private func parseHelp(_ arguments: [[UInt8]]) throws(UsageError) -> Command {
+    var operands: [[UInt8]] = []
+    var scanner = OptionScanner(arguments, options: [helpOption], topic: .help)
+    while let token = try scanner.next() {
+        switch token {
+        case .operand(let operand): operands.append(operand)
+        case .option: return .help(.help)
+        }
+    }
+    guard let topic = operands.first else { return .help(.general) }
+    guard operands.count == 1 else { throw UsageError("extra operand \(quoted(operands[1]))", topic: .help) }
+    switch String(decoding: topic, as: UTF8.self) {
+    case "replace": return .help(.replace)
+    case "compare": return .help(.compare)
+    case "help": return .help(.help)
+    default: throw UsageError("unknown command \(quoted(topic))", topic: .help)
     }
 }
 
 /// An option a command accepts.
-private struct OptionSpec {
+struct OptionSpec: Sendable {
     /// The long name without dashes, for example `output`.
     var long: String
     /// The short letter, if any.
-    var short: Character?
+    var short: UInt8?
     /// Whether the option takes a value.
     var takesValue: Bool
+
+    /// Creates an option.
+    init(_ long: String, short: Character? = nil, takesValue: Bool = false) {
+        self.long = long
+        self.short = short?.asciiValue
+        self.takesValue = takesValue
+    }
 }
 
 /// One argument of a command, after option syntax is resolved.
-private enum Token: Equatable {
-    /// An option by its long name, with its value if it takes one.
-    case option(String, String?)
+enum Token: Equatable {
+    /// An option by its long name, with its value if it takes one. An option
+    /// given several times yields one token each time, in order, so a
+    /// command can collect repeated options (`-e A=B -e C=D`).
+    case option(String, [UInt8]?)
     /// An operand.
-    case operand(String)
+    case operand([UInt8])
 }
 
 /// Splits a command's arguments into options and operands, in order.
-private struct OptionScanner {
-    let arguments: [String]
+struct OptionScanner {
+    let arguments: [[UInt8]]
     let options: [OptionSpec]
     let topic: HelpTopic
     var index = 0
     /// The rest of a cluster of short options, such as `o` in `-ho`.
-    var cluster: Substring = ""
+    var cluster: ArraySlice<UInt8> = []
     /// Whether `--` was seen.
     var onlyOperands = false
 
-    init(_ arguments: [String], options: [OptionSpec], topic: HelpTopic) {
+    /// Creates a scanner over a command's arguments.
+    ///
+    /// - Parameters:
+    ///   - arguments: The arguments after the command name.
+    ///   - options: The options the command accepts.
+    ///   - topic: The help page for usage errors.
+    init(_ arguments: [[UInt8]], options: [OptionSpec], topic: HelpTopic) {
         self.arguments = arguments
         self.options = options
         self.topic = topic
     }
 
     /// The next token, or `nil` when all arguments are used.
+    ///
+    /// - Throws: ``UsageError`` for an unknown option, a missing value, or a
+    ///   value given to an option that takes none.
     mutating func next() throws(UsageError) -> Token? {
-        if let letter = cluster.first {
-            cluster = cluster.dropFirst()
-            return try shortOption(letter)
+        while true {
+            if let letter = cluster.first {
+                cluster = cluster.dropFirst()
+                return try shortOption(letter)
+            }
+            guard index < arguments.count else { return nil }
+            let argument = arguments[index]
+            index += 1
+            let dash = UInt8(ascii: "-")
+            if onlyOperands || argument.count < 2 || argument.first != dash {
+                return .operand(argument)
+            }
+            if argument == [dash, dash] {
+                onlyOperands = true
+                continue
+            }
+            if argument[1] == dash {
+                return try longOption(argument.dropFirst(2))
+            }
+            cluster = argument.dropFirst()
         }
-        guard index < arguments.count else { return nil }
-        let argument = arguments[index]
-        index += 1
-        if onlyOperands || argument == "-" || !argument.hasPrefix("-") {
-            return .operand(argument)
-        }
-        if argument == "--" {
-            onlyOperands = true
-            return try next()
-        }
-        if argument.hasPrefix("--") {
-            return try longOption(argument.dropFirst(2))
-        }
-        cluster = argument.dropFirst()
-        return try next()
     }
 
-    private mutating func longOption(_ text: Substring) throws(UsageError) -> Token {
-        let name: Substring
-        let inlineValue: Substring?
-        if let equals = text.firstIndex(of: "=") {
+    private mutating func longOption(_ text: ArraySlice<UInt8>) throws(UsageError) -> Token {
+        let name: ArraySlice<UInt8>
+        let inlineValue: ArraySlice<UInt8>?
+        if let equals = text.firstIndex(of: UInt8(ascii: "=")) {
             name = text[..<equals]
-            inlineValue = text[text.index(after: equals)...]
+            inlineValue = text[(equals + 1)...]
         } else {
             name = text
             inlineValue = nil
         }
-        guard let spec = options.first(where: { $0.long == name }) else {
-            throw UsageError("unrecognized option '--\(name)'", topic: topic)
+        let display = quoted([UInt8(ascii: "-"), UInt8(ascii: "-")] + name)
+        guard let spec = options.first(where: { $0.long.utf8.elementsEqual(name) }) else {
+            throw UsageError("unknown option \(display)", topic: topic)
         }
         guard spec.takesValue else {
             if inlineValue != nil {
-                throw UsageError("option '--\(name)' doesn't allow an argument", topic: topic)
+                throw UsageError("option \(display) takes no value", topic: topic)
             }
             return .option(spec.long, nil)
         }
-        if let inlineValue { return .option(spec.long, String(inlineValue)) }
+        if let inlineValue { return .option(spec.long, Array(inlineValue)) }
         guard index < arguments.count else {
-            throw UsageError("option '--\(name)' requires an argument", topic: topic)
+            throw UsageError("option \(display) needs a value", topic: topic)
         }
         index += 1
         return .option(spec.long, arguments[index - 1])
     }
 
-    private mutating func shortOption(_ letter: Character) throws(UsageError) -> Token {
+    private mutating func shortOption(_ letter: UInt8) throws(UsageError) -> Token {
+        let display = quoted([UInt8(ascii: "-"), letter])
         guard let spec = options.first(where: { $0.short == letter }) else {
-            throw UsageError("invalid option -- '\(letter)'", topic: topic)
+            throw UsageError("unknown option \(display)", topic: topic)
         }
         guard spec.takesValue else { return .option(spec.long, nil) }
         if !cluster.isEmpty {
-            defer { cluster = "" }
-            return .option(spec.long, String(cluster))
+            defer { cluster = [] }
+            return .option(spec.long, Array(cluster))
         }
         guard index < arguments.count else {
-            throw UsageError("option requires an argument -- '\(letter)'", topic: topic)
+            throw UsageError("option \(display) needs a value", topic: topic)
         }
         index += 1
         return .option(spec.long, arguments[index - 1])
     }
 }
 
-private let helpOption = OptionSpec(long: "help", short: "h", takesValue: false)
-private let versionOption = OptionSpec(long: "version", short: nil, takesValue: false)
-private let chunkSizeOption = OptionSpec(long: "chunk-size", short: nil, takesValue: true)
+private let helpOption = OptionSpec("help", short: "h")
+private let versionOption = OptionSpec("version")
+private let chunkSizeOption = OptionSpec("chunk-size", takesValue: true)
+private let escapesOption = OptionSpec("escapes", short: "x")
 
-private func parseReplace(_ arguments: [String]) throws(UsageError) -> Command {
-    let options = [
-        helpOption, versionOption, chunkSizeOption,
-        OptionSpec(long: "output", short: "o", takesValue: true),
-        OptionSpec(long: "boxed", short: nil, takesValue: false),
-    ]
-    var scanner = OptionScanner(arguments, options: options, topic: .replace)
-    var operands: [String] = []
-    var request = ReplaceRequest(pattern: [], replacement: [])
+/// The options of `byteflow replace`, in the order `--help` lists them.
+let replaceOptions = [
+    OptionSpec("output", short: "o", takesValue: true),
+    OptionSpec("in-place", short: "i"),
+    OptionSpec("count", short: "c"),
+    escapesOption,
+    OptionSpec("stats"),
+    OptionSpec("progress"),
+    chunkSizeOption,
+    OptionSpec("boxed"),
+    helpOption,
+    versionOption,
+]
+
+private func parseReplace(_ arguments: [[UInt8]]) throws(UsageError) -> Command {
+    var scanner = OptionScanner(arguments, options: replaceOptions, topic: .replace)
+    var operands: [[UInt8]] = []
+    var request = ReplaceRequest(rules: [])
+    var escapes = false
+    var output: [UInt8]? = nil
+    var inPlace = false
+    var count = false
     while let token = try scanner.next() {
         switch token {
         case .operand(let operand): operands.append(operand)
         case .option("help", _): return .help(.replace)
         case .option("version", _): return .version
         case .option("boxed", _): request.boxed = true
+        case .option("escapes", _): escapes = true
+        case .option("in-place", _): inPlace = true
+        case .option("count", _): count = true
+        case .option("stats", _): request.stats = true
+        case .option("progress", _): request.progress = true
         case .option("chunk-size", let value):
-            request.chunkSize = try parseChunkSize(value ?? "", topic: .replace)
+            request.chunkSize = try parseChunkSize(value ?? [], topic: .replace)
         case .option("output", let value):
-            let path = value ?? ""
-            guard !path.isEmpty else { throw UsageError("the output file name is empty", topic: .replace) }
-            request.output = path == "-" ? .standardOutput : .file(path)
+            guard let value, !value.isEmpty else {
+                throw UsageError("the output file name is empty", topic: .replace)
+            }
+            output = value
         case .option(let name, _):
             throw UsageError("unhandled option '--\(name)'", topic: .replace)
         }
     }
+    // The first two operands are FIND and REPLACEMENT; the rest are files.
     switch operands.count {
     case 0: throw UsageError("missing FIND and REPLACEMENT operands", topic: .replace)
-    case 1: throw UsageError("missing REPLACEMENT operand after '\(operands[0])'", topic: .replace)
-    case 2, 3: break
-    default: throw UsageError("extra operand '\(operands[3])'", topic: .replace)
+    case 1: throw UsageError("missing REPLACEMENT operand after \(quoted(operands[0]))", topic: .replace)
+    default: break
     }
-    guard !operands[0].isEmpty else {
+    let find = try escapes ? unescape(operands[0], role: "FIND", topic: .replace) : operands[0]
+    let replacement = try escapes ? unescape(operands[1], role: "REPLACEMENT", topic: .replace) : operands[1]
+    guard !find.isEmpty else {
         throw UsageError("FIND is empty: give at least one byte to search for", topic: .replace)
     }
-    request.pattern = Array(operands[0].utf8)
-    request.replacement = Array(operands[1].utf8)
-    if operands.count == 3 {
-        request.input = inputSpec(operands[2])
+    request.rules = [ReplaceRule(find: find, replacement: replacement)]
+    let files = operands.dropFirst(2).map(inputSpec)
+    if !files.isEmpty { request.inputs = files }
+
+    if inPlace {
+        if output != nil {
+            throw UsageError("--in-place and --output cannot be used together", topic: .replace)
+        }
+        if count { throw UsageError("--in-place and --count cannot be used together", topic: .replace) }
+        guard !files.isEmpty else {
+            throw UsageError("--in-place needs at least one FILE to edit", topic: .replace)
+        }
+        guard !files.contains(.standardInput) else {
+            throw UsageError("standard input ('-') cannot be edited in place", topic: .replace)
+        }
+        request.output = .inPlace
+    } else if count {
+        if output != nil {
+            throw UsageError("--count writes no output; it cannot be used with --output", topic: .replace)
+        }
+        request.output = .count
+    } else if let output, output != [UInt8(ascii: "-")] {
+        request.output = .file(output)
+    }
+    if request.inputs.filter({ $0 == .standardInput }).count > 1 {
+        throw UsageError("standard input ('-') can be read only once", topic: .replace)
     }
     return .replace(request)
 }
 
-private func parseCompare(_ arguments: [String]) throws(UsageError) -> Command {
-    var scanner = OptionScanner(
-        arguments, options: [helpOption, versionOption, chunkSizeOption], topic: .compare)
-    var operands: [String] = []
+private func parseCompare(_ arguments: [[UInt8]]) throws(UsageError) -> Command {
+    let options = [escapesOption, chunkSizeOption, OptionSpec("quick"), helpOption, versionOption]
+    var scanner = OptionScanner(arguments, options: options, topic: .compare)
+    var operands: [[UInt8]] = []
     var request = CompareRequest()
+    var escapes = false
     while let token = try scanner.next() {
         switch token {
         case .operand(let operand): operands.append(operand)
         case .option("help", _): return .help(.compare)
         case .option("version", _): return .version
+        case .option("escapes", _): escapes = true
+        case .option("quick", _): request.quick = true
         case .option("chunk-size", let value):
-            request.chunkSize = try parseChunkSize(value ?? "", topic: .compare)
+            request.chunkSize = try parseChunkSize(value ?? [], topic: .compare)
         case .option(let name, _):
             throw UsageError("unhandled option '--\(name)'", topic: .compare)
         }
     }
-    guard operands.count <= 1 else {
-        throw UsageError("extra operand '\(operands[1])'", topic: .compare)
+    switch operands.count {
+    case 0: return .compare(request)
+    case 1:
+        throw UsageError(
+            "missing REPLACEMENT operand after \(quoted(operands[0])) "
+                + "(to time a file: byteflow compare FIND REPLACEMENT FILE)", topic: .compare)
+    case 2, 3: break
+    default: throw UsageError("extra operand \(quoted(operands[3]))", topic: .compare)
     }
-    request.input = operands.first.map(inputSpec)
+    let find = try escapes ? unescape(operands[0], role: "FIND", topic: .compare) : operands[0]
+    let replacement = try escapes ? unescape(operands[1], role: "REPLACEMENT", topic: .compare) : operands[1]
+    guard !find.isEmpty else {
+        throw UsageError("FIND is empty: give at least one byte to search for", topic: .compare)
+    }
+    request.rule = ReplaceRule(find: find, replacement: replacement)
+    if operands.count == 3 { request.input = inputSpec(operands[2]) }
     return .compare(request)
 }
 
-private func inputSpec(_ operand: String) -> InputSpec {
-    operand == "-" ? .standardInput : .file(operand)
-}
-
-/// Parses a chunk size: decimal digits, optionally followed by one of
-/// `K`, `M`, `G` (powers of 1024, either case).
-///
-/// - Parameters:
-///   - text: The option's value.
-///   - topic: The help page for the error.
-/// - Returns: A size from 1 to ``maximumChunkSize``.
-/// - Throws: ``UsageError`` if `text` is not such a number, is 0, or is too
-///   large.
-func parseChunkSize(_ text: String, topic: HelpTopic) throws(UsageError) -> Int {
-    var digits = Substring(text)
-    var multiplier = 1
-    switch digits.last {
-    case "K", "k": multiplier = 1 << 10
-    case "M", "m": multiplier = 1 << 20
-    case "G", "g": multiplier = 1 << 30
-    default: break
-    }
-    if multiplier != 1 { digits = digits.dropLast() }
-    let isNumber =
-        !digits.isEmpty && digits.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-    let isNegative =
-        digits.count > 1 && digits.first == "-"
-        && digits.dropFirst().utf8.allSatisfy {
-            $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")
-        }
-    guard isNumber else {
-        if isNegative {
-            throw UsageError("chunk size must be at least 1 byte (got '\(text)')", topic: topic)
-        }
-        throw UsageError(
-            "invalid chunk size '\(text)': expected a whole number of bytes, optionally ending in K, M or G",
-            topic: topic)
-    }
-    var value = 0
-    for digit in digits.utf8 {
-        // Stop accumulating once past the limit, so that no input overflows.
-        if value <= maximumChunkSize {
-            value = value * 10 + Int(digit - UInt8(ascii: "0"))
-        }
-    }
-    guard value > 0 else {
-        throw UsageError("chunk size must be at least 1 byte (got '\(text)')", topic: topic)
-    }
-    guard value <= maximumChunkSize / multiplier else {
-        throw UsageError("chunk size '\(text)' is too large (at most 1G)", topic: topic)
-    }
-    return value * multiplier
+private func inputSpec(_ operand: [UInt8]) -> InputSpec {
+    operand == [UInt8(ascii: "-")] ? .standardInput : .file(operand)
 }

@@ -1,5 +1,4 @@
 import ByteFlow
-import Glibc
 
 /// The classic input of the "elvis" find-and-replace walkthrough: 119 bytes
 /// with matches at the edges, near misses and matches split by spaces.
@@ -10,61 +9,86 @@ let classicInput: [UInt8] = Array(
     ].joined().utf8)
 
 /// Inputs at least this large are measured in MB/s rather than ns per run,
-/// and skip the 1-byte chunks that would take minutes.
+/// run once per batch, and skip the 1-byte chunks that would take minutes.
 private let largeInput = 64 << 10
 
-/// How long one timed batch of runs should take, in nanoseconds.
-private let batchTarget: UInt64 = 200_000_000
+/// Runs per timed batch for small inputs: the Benchmarks package's
+/// `scalingFactor: .kilo`, so the clock's resolution does not matter.
+private let runsPerSmallBatch = 1_000
 
-/// How many timed batches each pipeline gets; the best one counts.
-private let rounds = 4
-
-/// `byteflow compare`: runs "elvis" -> "Elvis" through a specialized
+/// `byteflow compare`: runs FIND → REPLACEMENT through a specialized
 /// ``Pipeline`` and a ``BoxedPipeline`` of the same stages, checks that they
 /// agree, then times both at several chunk sizes and prints a table.
 ///
-/// - Parameter request: The parsed command line.
+/// The measurement is the Benchmarks package's `Classic` rows d and e: the
+/// same pipeline types (`Pipeline<BytesSource, ReplaceTransform, BufferSink>`
+/// and a `BoxedPipeline` of the same stages), reused run after run (source
+/// rewound, sink emptied with its storage kept), batches of 1,000 runs,
+/// the median (p50) batch. On the classic input both print the same figure,
+/// within the machine's noise.
+///
+/// - Parameters:
+///   - request: The parsed command line.
+///   - console: Where the table goes.
 /// - Throws: ``ToolFailure/runtime(_:)`` if the input cannot be read, the
 ///   two pipelines disagree, or standard output cannot be written.
-func runCompare(_ request: CompareRequest) throws(ToolFailure) {
+func runCompare(_ request: CompareRequest, console: Console) throws(ToolFailure) {
     let input: [UInt8]
     let inputLabel: String
-    do {
+    do throws(FileFailure) {
         switch request.input {
         case nil:
             input = classicInput
             inputLabel = "the classic \(input.count)-byte input"
         case .standardInput?:
-            input = try readAll(FileSource.standardInput())
+            input = try readAll(
+                try! FileSource(fileDescriptor: console.environment.standardInput, path: "standard input"))
             inputLabel = "standard input (\(byteCountLabel(input.count)), read into memory)"
-        case .file(let path)?:
-            input = try readAll(FileSource(path: path))
-            inputLabel = "'\(path)' (\(byteCountLabel(input.count)), read into memory)"
+        case .file(let bytes)?:
+            let path = FilePath(bytes)
+            input = try readAll(openInput(path, chunkSize: FileSource.defaultChunkSize))
+            inputLabel = "\(path.display) (\(byteCountLabel(input.count)), read into memory)"
         }
     } catch {
-        throw ToolFailure(error)
+        throw .runtime(error.message)
     }
+    let rule = request.rule
+    var intro = ""
+    #if DEBUG
+        intro += "Note: this is a debug build; for meaningful numbers run\n"
+        intro += "      swift build -c release && .build/release/byteflow compare\n\n"
+    #endif
+    intro +=
+        "Replacing \(displayLiteral(rule.find)) with \(displayLiteral(rule.replacement)) in \(inputLabel).\n"
+    guard !input.isEmpty else {
+        try console.output(
+            intro
+                + "The input is empty: there is nothing to replace, so nothing to time.\n"
+                + "Give a FILE with some bytes in it, or no FILE for the classic input.\n")
+        return
+    }
+
     let isLarge = input.count >= largeInput
-    let whole = max(input.count, 1)
-    var chunkSizes = [whole]
+    var chunkSizes: [Int?] = [nil]  // nil: the whole input as one chunk
     if let chunkSize = request.chunkSize {
-        chunkSizes.append(chunkSize)
+        chunkSizes.append(chunkSize)  // always shown, even when not smaller than the input
     } else {
-        chunkSizes += isLarge ? [64 << 10, 16] : [16, 1]
+        chunkSizes += (isLarge ? [64 << 10, 16] : [16, 1]).filter { $0 < input.count }
     }
-    chunkSizes = chunkSizes.enumerated().filter { $0.offset == 0 || $0.element < whole }.map(\.element)
 
     // Check first: a speed-up that changes the output is no speed-up.
-    var pairs: [(chunkSize: Int, specialized: SpecializedRun, boxed: BoxedRun)] = []
+    var pairs: [(specialized: SpecializedRun, boxed: BoxedRun)] = []
     var outputCount = 0
     for chunkSize in chunkSizes {
-        var specialized = try SpecializedRun(input, chunkSize: chunkSize)
-        var boxed = try BoxedRun(input, chunkSize: chunkSize)
+        var specialized: SpecializedRun
+        var boxed: BoxedRun
         do {
+            specialized = try SpecializedRun(input, rule: rule, chunkSize: chunkSize)
+            boxed = try BoxedRun(input, rule: rule, chunkSize: chunkSize)
             try specialized.runOnce()
             try boxed.runOnce()
         } catch {
-            throw ToolFailure(error)
+            throw .runtime(FileFailure(error).message)
         }
         let expected = specialized.output
         let actual = boxed.output
@@ -72,52 +96,61 @@ func runCompare(_ request: CompareRequest) throws(ToolFailure) {
             let firstDifference = zip(expected, actual).enumerated().first { $0.element.0 != $0.element.1 }?
                 .offset
             throw .runtime(
-                "the boxed and specialized pipelines disagree at chunk size \(chunkSize): "
+                "the boxed and specialized pipelines disagree at chunk size \(chunkSize ?? input.count): "
                     + "\(actual.count) and \(expected.count) bytes, first difference at byte "
                     + "\(firstDifference ?? min(expected.count, actual.count))")
         }
         outputCount = expected.count
-        pairs.append((chunkSize, specialized, boxed))
+        pairs.append((specialized, boxed))
     }
 
-    var intro = ""
-    #if DEBUG
-        intro += "Note: this is a debug build; for meaningful numbers run\n"
-        intro += "      swift build -c release && .build/release/byteflow compare\n\n"
-    #endif
-    intro += "Replacing \"elvis\" with \"Elvis\" in \(inputLabel).\n"
     intro += "Both pipelines give the same \(decimal(Double(outputCount), digits: 0)) bytes of output "
     intro += "at every chunk size.\n\n"
-    try writeStandardOutput(intro)
+    try console.output(intro)
 
-    let labels = chunkSizes.map {
-        $0 == whole ? "\(byteCountLabel(input.count)) (whole)" : byteCountLabel($0)
+    let labels = chunkSizes.map { size -> String in
+        guard let size else { return "\(byteCountLabel(input.count)) (whole)" }
+        return size >= input.count ? "\(byteCountLabel(size)) (= whole)" : byteCountLabel(size)
     }
     let table = TableLayout(
-        headers: ["pipeline", "chunk size", isLarge ? "MB/s" : "ns per run", "boxed/specialized"],
+        headers: [
+            "pipeline", "chunk size", isLarge ? "MB/s (p50)" : "ns per run (p50)", "boxed/specialized",
+        ],
         widths: [11, labels.map(\.count).max() ?? 0, 12, 0])
-    try writeStandardOutput(table.row(table.headers))
+    try console.output(table.row(table.headers))
+    // --quick checks that the command works (tests, CI, sanitizers): a few
+    // short batches, whatever the machine's speed.
+    let runsPerBatch = isLarge ? 1 : (request.quick ? 10 : runsPerSmallBatch)
+    let budget: UInt64 = request.quick ? 20_000_000 : 500_000_000
+    let minimumBatches = request.quick ? 3 : 5
     for (index, var pair) in pairs.enumerated() {
-        let best: (specialized: Double, boxed: Double)
+        let specialized: Double
+        let boxed: Double
         do {
-            best = try bestTimes(&pair.specialized, &pair.boxed)
+            (specialized, boxed) = try medianTimes(
+                &pair.specialized, &pair.boxed, runsPerBatch: runsPerBatch, budget: budget,
+                minimumBatches: minimumBatches)
         } catch {
-            throw ToolFailure(error)
+            throw .runtime(FileFailure(error).message)
         }
         func rate(_ nanoseconds: Double) -> String {
             isLarge
                 ? decimal(Double(input.count) * 1_000 / nanoseconds, digits: 1)
                 : decimal(nanoseconds, digits: 1)
         }
-        try writeStandardOutput(table.row(["specialized", labels[index], rate(best.specialized), ""]))
-        let ratio = best.specialized > 0 ? decimal(best.boxed / best.specialized, digits: 2) + "×" : "-"
-        try writeStandardOutput(table.row(["boxed", labels[index], rate(best.boxed), ratio]))
+        try console.output(table.row(["specialized", labels[index], rate(specialized), ""]))
+        let ratio = specialized > 0 ? decimal(boxed / specialized, digits: 2) + "×" : "-"
+        try console.output(table.row(["boxed", labels[index], rate(boxed), ratio]))
     }
 
-    try writeStandardOutput(
+    try console.output(
         """
 
-        Best of \(rounds) rounds of about \(batchTarget / 1_000_000) ms each.
+        p50 of batches of \(runsPerBatch == 1 ? "one run" : "\(decimal(Double(runsPerBatch), digits: 0)) runs"), \
+        the two pipelines interleaved, about \(budget / 1_000_000) ms each per row.
+        This is what the Benchmarks package's Classic rows d and e measure (the same
+        pipeline types, reused run after run), so on the classic input the figures
+        agree with Documentation/Benchmarks.md within the machine's noise.
         boxed/specialized is how many times longer the boxed pipeline (each stage
         held as 'any' and called dynamically) takes than the specialized one (one
         generic type the compiler fuses into a single loop) for the same stages and
@@ -127,39 +160,47 @@ func runCompare(_ request: CompareRequest) throws(ToolFailure) {
         """)
 }
 
+/// `"text"` for printable UTF-8 without quotes or backslashes, else the
+/// shell-quoted form.
+private func displayLiteral(_ bytes: [UInt8]) -> String {
+    let plain = bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }
+    return plain ? "\"" + String(decoding: bytes, as: UTF8.self) + "\"" : quoted(bytes)
+}
+
 /// Reads a whole source into memory.
-private func readAll(_ source: FileSource) throws -> [UInt8] {
+private func readAll(_ source: FileSource) throws(FileFailure) -> [UInt8] {
     var pipeline = source.into(BufferSink())
-    try pipeline.run()
+    do {
+        try pipeline.run()
+    } catch {
+        throw FileFailure(error)
+    }
     return pipeline.sink.bytes
 }
 
-/// Times both runs, interleaved so that both see the same machine state,
-/// and returns the best nanoseconds per run of each.
-private func bestTimes(
-    _ specialized: inout SpecializedRun, _ boxed: inout BoxedRun
+/// Times both runs in batches, interleaved so that both see the same
+/// machine state, until `budget` nanoseconds have passed for each and at
+/// least `minimumBatches` batches ran, and returns the median nanoseconds
+/// per run of each.
+private func medianTimes(
+    _ specialized: inout SpecializedRun, _ boxed: inout BoxedRun, runsPerBatch: Int, budget: UInt64,
+    minimumBatches: Int
 ) throws(PipelineError) -> (specialized: Double, boxed: Double) {
-    let (specializedCount, specializedFirst) = try calibrate(&specialized)
-    let (boxedCount, boxedFirst) = try calibrate(&boxed)
-    var bestSpecialized = specializedFirst
-    var bestBoxed = boxedFirst
-    for _ in 1..<rounds {
-        bestSpecialized = min(bestSpecialized, try elapsed(&specialized, runs: specializedCount))
-        bestBoxed = min(bestBoxed, try elapsed(&boxed, runs: boxedCount))
+    var specializedTimes: [UInt64] = []
+    var boxedTimes: [UInt64] = []
+    var spent: UInt64 = 0
+    while spent < 2 * budget || specializedTimes.count < minimumBatches {
+        let first = try elapsed(&specialized, runs: runsPerBatch)
+        let second = try elapsed(&boxed, runs: runsPerBatch)
+        specializedTimes.append(first)
+        boxedTimes.append(second)
+        spent &+= first &+ second
+        if specializedTimes.count >= 100_000 { break }
     }
-    return (Double(bestSpecialized) / Double(specializedCount), Double(bestBoxed) / Double(boxedCount))
-}
-
-/// Finds how many runs take about ``batchTarget``; returns that count and
-/// the time of the last batch (which counts as the first round).
-private func calibrate<Run: TimedRun>(_ run: inout Run) throws(PipelineError) -> (Int, UInt64) {
-    var count = 1
-    while true {
-        let time = try elapsed(&run, runs: count)
-        if time >= batchTarget / 2 || count >= 1 << 40 { return (count, time) }
-        let estimate = Double(count) * Double(batchTarget) / Double(max(time, 1))
-        count = Int(min(max(estimate, Double(count) * 2), Double(count) * 100))
+    func median(_ times: [UInt64]) -> Double {
+        Double(times.sorted()[times.count / 2]) / Double(runsPerBatch)
     }
+    return (median(specializedTimes), median(boxedTimes))
 }
 
 /// Nanoseconds `runs` back-to-back runs take.
@@ -171,12 +212,6 @@ private func elapsed<Run: TimedRun>(_ run: inout Run, runs: Int) throws(Pipeline
     return monotonicNanoseconds() &- start
 }
 
-private func monotonicNanoseconds() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
-}
-
 /// One pipeline, ready to be run again and again.
 private protocol TimedRun {
     /// Runs the whole input once into an emptied sink.
@@ -185,88 +220,60 @@ private protocol TimedRun {
     var output: [UInt8] { get }
 }
 
-/// The stages, composed generically: one concrete type the compiler
-/// specializes and inlines.
-private struct SpecializedRun: TimedRun {
-    var pipeline: Pipeline<RepeatingSource, ReplaceTransform, ReusableBufferSink>
+/// The source of both runs: the whole input as one chunk (`nil`), as the
+/// Benchmarks package's `BytesSource(data)`, or chunks of a given size.
+private func makeSource(_ input: [UInt8], chunkSize: Int?) throws(ByteFlowError) -> BytesSource {
+    guard let chunkSize else { return BytesSource(input) }
+    return try BytesSource(input, chunkSize: chunkSize)
+}
 
-    init(_ input: [UInt8], chunkSize: Int) throws(ToolFailure) {
-        do {
-            pipeline = try RepeatingSource(input, chunkSize: chunkSize)
-                .transformed(by: ReplaceTransform("elvis", with: "Elvis"))
-                .into(ReusableBufferSink(capacity: input.count * 2))
-        } catch {
-            throw ToolFailure(error)
-        }
+/// Benchmarks row d: the stages composed generically, one concrete type
+/// the compiler specializes and inlines, reused run after run.
+private struct SpecializedRun: TimedRun {
+    var pipeline: Pipeline<BytesSource, ReplaceTransform, BufferSink>
+
+    init(_ input: [UInt8], rule: ReplaceRule, chunkSize: Int?) throws(ByteFlowError) {
+        pipeline = try makeSource(input, chunkSize: chunkSize)
+            .transformed(by: ReplaceTransform(rule.find, with: rule.replacement))
+            .into(BufferSink(capacity: max(256, input.count * 2)))
     }
 
     mutating func runOnce() throws(PipelineError) {
-        pipeline.sink.reset()
+        pipeline.source.rewind()
+        pipeline.sink.removeAll(keepingCapacity: true)
         try pipeline.run()
     }
 
-    var output: [UInt8] { pipeline.sink.buffer.bytes }
+    var output: [UInt8] { pipeline.sink.bytes }
 }
 
-/// The same stages, held as existentials and composed at run time.
+/// Benchmarks row e: the same stages held as existentials, reused the same
+/// way (each stage cast back to its type to be reset, as the Benchmarks
+/// package does; the casts are part of the boxed time there too).
 private struct BoxedRun: TimedRun {
     var pipeline: BoxedPipeline
-    let sink: ReusableBufferSink
 
-    init(_ input: [UInt8], chunkSize: Int) throws(ToolFailure) {
-        sink = ReusableBufferSink(capacity: input.count * 2)
-        do {
-            pipeline = BoxedPipeline(
-                source: try RepeatingSource(input, chunkSize: chunkSize),
-                transforms: [try ReplaceTransform("elvis", with: "Elvis")],
-                sink: sink)
-        } catch {
-            throw ToolFailure(error)
-        }
+    init(_ input: [UInt8], rule: ReplaceRule, chunkSize: Int?) throws(ByteFlowError) {
+        pipeline = BoxedPipeline(
+            source: try makeSource(input, chunkSize: chunkSize),
+            transforms: [try ReplaceTransform(rule.find, with: rule.replacement)],
+            sink: BufferSink(capacity: max(256, input.count * 2)))
     }
 
     mutating func runOnce() throws(PipelineError) {
-        sink.reset()
+        if var source = pipeline.source as? BytesSource {
+            source.rewind()
+            pipeline.source = source
+        }
+        if var buffer = pipeline.sink as? BufferSink {
+            pipeline.sink = DiscardSink()  // drop the second reference to the array
+            buffer.removeAll(keepingCapacity: true)
+            pipeline.sink = buffer
+        }
         try pipeline.run()
     }
 
-    var output: [UInt8] { sink.buffer.bytes }
-}
-
-/// A ``BytesSource`` that rewinds itself when it reports the end, so that a
-/// pipeline can run again without its source being replaced or touched from
-/// outside (which, through an existential, would cost a cast or a copy).
-private struct RepeatingSource: ByteSource {
-    var base: BytesSource
-
-    init(_ bytes: [UInt8], chunkSize: Int) throws(ByteFlowError) {
-        base = try BytesSource(bytes, chunkSize: chunkSize)
-    }
-
-    mutating func read(_ body: (RawSpan) throws -> Void) throws -> Bool {
-        if try base.read(body) { return true }
-        base.rewind()
-        return false
-    }
-}
-
-/// A ``BufferSink`` held by reference, so that the timing loop can empty it
-/// while a pipeline holds it. Once it has grown to the output's size,
-/// reuse allocates nothing.
-private final class ReusableBufferSink: ByteSink {
-    var buffer: BufferSink
-
-    init(capacity: Int) {
-        buffer = BufferSink(capacity: capacity)
-    }
-
-    func write(_ bytes: RawSpan) {
-        buffer.write(bytes)
-    }
-
-    func reset() {
-        buffer.removeAll(keepingCapacity: true)
-    }
+    var output: [UInt8] { pipeline.sink(as: BufferSink.self)?.bytes ?? [] }
 }
 
 /// Columns padded to a common width: text left-aligned in the first two,
@@ -290,30 +297,4 @@ private struct TableLayout {
         while line.last == " " { line.removeLast() }
         return line + "\n"
     }
-}
-
-/// `value` with `digits` decimals and thousands separators: `12,345.6`.
-private func decimal(_ value: Double, digits: Int) -> String {
-    guard value.isFinite, value >= 0, value < 1e15 else { return value.isNaN ? "-" : "\(value)" }
-    var scale = 1
-    for _ in 0..<digits { scale *= 10 }
-    let scaled = Int((value * Double(scale)).rounded())
-    var whole = String(scaled / scale)
-    var index = whole.count - 3
-    while index > 0 {
-        whole.insert(",", at: whole.index(whole.startIndex, offsetBy: index))
-        index -= 3
-    }
-    guard digits > 0 else { return whole }
-    let fraction = String(scaled % scale)
-    return whole + "." + String(repeating: "0", count: digits - fraction.count) + fraction
-}
-
-/// A byte count for people: `119 B`, `64 KiB`, `16.0 MiB`.
-private func byteCountLabel(_ count: Int) -> String {
-    if count < 1 << 10 { return "\(count) B" }
-    if count % (1 << 10) == 0 && count < 1 << 20 { return "\(count >> 10) KiB" }
-    if count < 1 << 20 { return decimal(Double(count) / 1024, digits: 1) + " KiB" }
-    if count < 1 << 30 { return decimal(Double(count) / Double(1 << 20), digits: 1) + " MiB" }
-    return decimal(Double(count) / Double(1 << 30), digits: 1) + " GiB"
 }

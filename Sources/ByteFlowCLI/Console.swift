@@ -1,5 +1,12 @@
 import ByteFlow
-import Glibc
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Why the tool stops early, and so its exit status.
 enum ToolFailure: Error {
@@ -7,12 +14,84 @@ enum ToolFailure: Error {
     case usage(UsageError)
     /// Reading, writing or checking failed: exit status 1, one line.
     case runtime(String)
+}
 
-    /// A runtime failure described by `error` (an ``IOError``,
-    /// ``PipelineError`` or ``ByteFlowError``, whose descriptions name the
-    /// file and the reason).
-    init(_ error: any Error) {
-        self = .runtime(String(describing: error))
+/// The descriptors a run uses: the process's own 0, 1 and 2, or others
+/// (tests run the tool in process with files in their place).
+public struct ToolEnvironment: Sendable {
+    /// Where a FILE of `-` and no FILE read.
+    public var standardInput: Int32
+    /// Where output, help and counts go.
+    public var standardOutput: Int32
+    /// Where messages, `--stats` and `--progress` go.
+    public var standardError: Int32
+    /// Whether `--progress` may draw (it does only on a terminal).
+    public var standardErrorIsTerminal: Bool
+    /// Columns of the terminal, for the progress line.
+    public var terminalWidth: Int
+
+    /// The process's own standard streams.
+    public static var process: ToolEnvironment {
+        ToolEnvironment(
+            standardInput: 0, standardOutput: 1, standardError: 2,
+            standardErrorIsTerminal: isatty(2) == 1, terminalWidth: terminalColumns(2))
+    }
+
+    /// Other descriptors, for example files a test reads back.
+    ///
+    /// - Parameters:
+    ///   - standardInput: Read for `-` and when no FILE is given.
+    ///   - standardOutput: Output, help and counts.
+    ///   - standardError: Messages, statistics and progress.
+    ///   - standardErrorIsTerminal: Whether to draw `--progress`.
+    ///   - terminalWidth: Columns for the progress line.
+    public init(
+        standardInput: Int32, standardOutput: Int32, standardError: Int32,
+        standardErrorIsTerminal: Bool = false, terminalWidth: Int = 80
+    ) {
+        self.standardInput = standardInput
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+        self.standardErrorIsTerminal = standardErrorIsTerminal
+        self.terminalWidth = terminalWidth
+    }
+}
+
+/// The width of the terminal on `descriptor`, or 80.
+private func terminalColumns(_ descriptor: Int32) -> Int {
+    #if os(Linux) || os(macOS)
+        var size = winsize()
+        if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 { return Int(size.ws_col) }
+    #endif
+    return 80
+}
+
+/// Writing to a run's standard output and standard error.
+struct Console {
+    let environment: ToolEnvironment
+
+    /// Writes `text` to standard output at once (unbuffered, so that the
+    /// rows of a long measurement appear as they are ready).
+    ///
+    /// - Throws: ``ToolFailure/runtime(_:)`` if the write fails, for
+    ///   example `cannot write to standard output: No space left on device`.
+    func output(_ text: String) throws(ToolFailure) {
+        do {
+            try writeBytes(Array(text.utf8), to: environment.standardOutput, name: "standard output")
+        } catch {
+            throw .runtime(FileFailure(error).message)
+        }
+    }
+
+    /// Writes `byteflow: MESSAGE` and a newline to standard error.
+    func report(_ message: String) {
+        error("byteflow: \(message)\n")
+    }
+
+    /// Writes `text` to standard error; a failure is ignored, as there is
+    /// nowhere left to report it.
+    func error(_ text: String) {
+        try? writeBytes(Array(text.utf8), to: environment.standardError, name: "standard error")
     }
 }
 
@@ -36,13 +115,6 @@ func prepareProcess() {
     sigprocmask(SIG_UNBLOCK, &pipeSignal, nil)
 }
 
-/// Writes all of `text` to `descriptor`, retrying short writes and `EINTR`.
-///
-/// - Throws: ``IOError`` naming `name` if `write(2)` fails.
-func writeText(_ text: String, to descriptor: Int32, name: String) throws(IOError) {
-    try writeBytes(Array(text.utf8), to: descriptor, name: name)
-}
-
 /// Writes all of `bytes` to `descriptor` through the library's write loop
 /// (short writes, `EINTR` and `EAGAIN` handled).
 ///
@@ -59,23 +131,4 @@ func writeBytes(_ bytes: [UInt8], to descriptor: Int32, name: String) throws(IOE
         }
     }
     if let failure { throw failure }
-}
-
-/// Writes `text` to standard output at once (unbuffered, so that the rows
-/// of a long measurement appear as they are ready).
-///
-/// - Throws: ``ToolFailure/runtime(_:)`` if the write fails, for
-///   example `cannot write to 'standard output': No space left on device`.
-func writeStandardOutput(_ text: String) throws(ToolFailure) {
-    do {
-        try writeText(text, to: 1, name: "standard output")
-    } catch {
-        throw ToolFailure(error)
-    }
-}
-
-/// Writes `text` to standard error; a failure is ignored, as there is
-/// nowhere left to report it.
-func writeStandardError(_ text: String) {
-    try? writeText(text, to: 2, name: "standard error")
 }

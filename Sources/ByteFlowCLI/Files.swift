@@ -1,30 +1,91 @@
 import ByteFlow
-import Glibc
 
-// How the tool opens its output: directly for standard output, devices and
-// FIFOs; through a temporary file renamed into place for regular files.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+// Files as the tool sees them: paths are bytes (never decoded), what
+// `stat(2)` says about them, and how the output is opened: directly for
+// standard output, devices and FIFOs; through a temporary file renamed into
+// place for regular files (`-o` and `-i`).
+
+/// A path exactly as the user gave it, with its NUL-terminated form for
+/// system calls and its quoted form for messages.
+struct FilePath: Equatable, Sendable {
+    /// The path's bytes, without a terminating NUL.
+    let bytes: [UInt8]
+    /// The path quoted for messages (see ``quoted(_:)``).
+    var display: String { quoted(bytes) }
+
+    /// Wraps `bytes`.
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Calls `body` with the path as a C string.
+    func withCString<Result>(_ body: (UnsafePointer<CChar>) -> Result) -> Result {
+        (bytes + [0]).withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }
+        }
+    }
+
+    /// The part before the last `/`: `.` for a bare name, `/` for a file in
+    /// the root directory.
+    var directory: FilePath {
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return FilePath([UInt8(ascii: ".")]) }
+        var end = slash
+        while end > 0 && bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        return FilePath(end == 0 ? [UInt8(ascii: "/")] : Array(bytes[..<end]))
+    }
+
+    /// The path with every symbolic link resolved (`realpath(3)`), or `nil`.
+    var resolved: FilePath? {
+        guard let pointer = withCString({ realpath($0, nil) }) else { return nil }
+        defer { free(pointer) }
+        return FilePath(Array(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer))))
+    }
+
+    /// The file a rename must replace to change what `self` names: the
+    /// resolved path if `self` is a symbolic link (so the link stays a link),
+    /// else `self` (so messages show the directory as the user wrote it).
+    var replacementTarget: FilePath {
+        isSymbolicLink ? (resolved ?? self) : self
+    }
+
+    /// Whether the path itself (not what it points to) is a symbolic link.
+    var isSymbolicLink: Bool {
+        var info = stat()
+        return withCString { lstat($0, &info) } == 0 && info.st_mode & S_IFMT == S_IFLNK
+    }
+}
 
 /// What `stat(2)` says about a file: enough to tell two names of one file
 /// apart and to decide how to write it.
 struct FileStatus: Equatable {
-    var device: UInt
-    var inode: UInt
+    var device: UInt64
+    var inode: UInt64
     var mode: UInt32
     var owner: UInt32
     var group: UInt32
+    var size: Int
 
     init(_ info: stat) {
-        device = UInt(info.st_dev)
-        inode = UInt(info.st_ino)
-        mode = info.st_mode
-        owner = info.st_uid
-        group = info.st_gid
+        device = UInt64(truncatingIfNeeded: info.st_dev)
+        inode = UInt64(truncatingIfNeeded: info.st_ino)
+        mode = UInt32(info.st_mode)
+        owner = UInt32(info.st_uid)
+        group = UInt32(info.st_gid)
+        size = Int(info.st_size)
     }
 
     /// `stat(2)` of `path` (following symbolic links), or `nil` if it fails.
-    init?(path: String) {
+    init?(path: FilePath) {
         var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
+        guard path.withCString({ stat($0, &info) }) == 0 else { return nil }
         self.init(info)
     }
 
@@ -35,8 +96,7 @@ struct FileStatus: Equatable {
         self.init(info)
     }
 
-    var isRegularFile: Bool { mode & S_IFMT == S_IFREG }
-    var isCharacterDevice: Bool { mode & S_IFMT == S_IFCHR }
+    var isRegularFile: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFREG) }
 
     /// Whether `self` and `other` are the same file (device and inode).
     func isSameFile(as other: FileStatus) -> Bool {
@@ -44,50 +104,135 @@ struct FileStatus: Equatable {
     }
 }
 
-/// How `replace` will write its output, decided before anything is opened.
-enum OutputPlan {
-    /// Descriptor 1.
-    case standardOutput
-    /// Open the existing non-regular file (a device, a FIFO, a socket) and
-    /// write to it in place. Nothing is ever renamed over it.
-    case direct(path: String, status: FileStatus?)
-    /// Write a temporary file next to `target` and rename it over `target`
-    /// on success. `status` describes the file being replaced, if any.
-    case atomic(path: String, target: String, status: FileStatus?)
+/// A failure that concerns one file: one line for standard error.
+struct FileFailure: Error, Equatable {
+    /// The message, without the `byteflow: ` prefix.
+    var message: String
 
-    /// Looks at `spec` without changing anything.
+    /// A failure described by `message`.
+    init(_ message: String) {
+        self.message = message
+    }
+
+    /// `cannot OPERATION NAME: REASON`, for example
+    /// `cannot open 'a.txt': No such file or directory`.
+    init(_ operation: String, _ name: String, code: Int32) {
+        message = "cannot \(operation) \(name): \(String(cString: strerror(code)))"
+    }
+
+    /// A library error (``IOError``, ``PipelineError``, ``ByteFlowError``),
+    /// with the name of the file it concerns as the tool quotes it.
+    init(_ error: any Error) {
+        if let pipeline = error as? PipelineError {
+            self.init(pipeline.underlying)
+        } else if let flush = error as? OutputFlushFailure {
+            self.init(flush.underlying)
+        } else if let io = error as? IOError {
+            let preposition: String
+            switch io.operation {
+            case "write", "flush": preposition = " to"
+            case "read": preposition = " from"
+            default: preposition = ""
+            }
+            var text = "cannot \(io.operation)\(preposition) \(io.path ?? "a file"): \(io.reason)"
+            if io.operation == "read" || io.operation == "write" || io.operation == "flush" {
+                text += " (after \(io.bytesTransferred) bytes)"
+            }
+            self.init(text)
+        } else {
+            self.init(String(describing: error))
+        }
+    }
+}
+
+/// Opens `path` for reading as a ``FileSource`` whose errors name it as the
+/// tool quotes it.
+///
+/// - Throws: ``FileFailure`` `cannot open NAME: REASON`.
+func openInput(_ path: FilePath, chunkSize: Int) throws(FileFailure) -> FileSource {
+    let fd = openRetrying(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)
+    guard fd >= 0 else { throw FileFailure("open", path.display, code: errno) }
+    // The library's own set-up after open(2): a directory is refused, a
+    // regular file is memory-mapped when a read lease allows it.
+    do {
+        return try FileSource(openedFile: fd, path: path.display, chunkSize: chunkSize)
+    } catch {
+        throw FileFailure("open", path.display, code: error.code)
+    }
+}
+
+/// `open(2)` retried on `EINTR`; the descriptor or -1 with `errno` set.
+func openRetrying(_ path: FilePath, _ flags: Int32, _ mode: mode_t = 0o666) -> Int32 {
+    while true {
+        let fd = path.withCString { open($0, flags, mode) }
+        if fd >= 0 || errno != EINTR { return fd }
+    }
+}
+
+/// How an output is written, decided before anything is opened.
+enum OutputPlan {
+    /// An open descriptor the tool does not own (standard output).
+    case descriptor(Int32, name: String)
+    /// Open the existing non-regular file (a device, a FIFO, a socket) or a
+    /// dangling symbolic link and write to it in place. Nothing is ever
+    /// renamed over it.
+    case direct(FilePath, status: FileStatus?)
+    /// Write a temporary file in `target`'s directory and rename it over
+    /// `target` on success. `status` describes the file being replaced, if
+    /// any; `path` is the name the user gave (a link to `target`, maybe).
+    case atomic(path: FilePath, target: FilePath, status: FileStatus?)
+
+    /// Plans `-o path` without changing anything.
     ///
     /// A symbolic link to an existing file is followed, so the link stays and
     /// its target gets the new content. A dangling link is written through
-    /// directly (creating its target), like the shell's `>` does.
-    init(_ spec: OutputSpec) {
-        guard case .file(let path) = spec else {
-            self = .standardOutput
-            return
-        }
-        var link = stat()
-        let isLink = lstat(path, &link) == 0 && link.st_mode & S_IFMT == S_IFLNK
+    /// directly (creating its target), as the shell's `>` does. An existing
+    /// regular file must be writable by the user, as `>` would check: the
+    /// kernel is asked by opening it for writing (no truncation), which
+    /// honours permissions, ACLs, read-only mounts and capabilities alike.
+    ///
+    /// - Throws: ``FileFailure`` if the existing file may not be written.
+    static func output(_ path: FilePath) throws(FileFailure) -> OutputPlan {
         guard let status = FileStatus(path: path) else {
-            self = isLink ? .direct(path: path, status: nil) : .atomic(path: path, target: path, status: nil)
-            return
+            return path.isSymbolicLink
+                ? .direct(path, status: nil) : .atomic(path: path, target: path, status: nil)
+        }
+        guard status.isRegularFile else { return .direct(path, status: status) }
+        let probe = openRetrying(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
+        guard probe >= 0 else { throw FileFailure("write to", path.display, code: errno) }
+        close(probe)
+        return .atomic(path: path, target: path.replacementTarget, status: status)
+    }
+
+    /// Plans writing `path` back in place (`-i`): like `sed -i`, the file
+    /// itself need not be writable, only its directory; a symbolic link is
+    /// followed to its target and stays a link.
+    ///
+    /// - Throws: ``FileFailure`` if `path` does not exist or is not a
+    ///   regular file (a device, a FIFO or a directory is never edited).
+    static func inPlace(_ path: FilePath) throws(FileFailure) -> OutputPlan {
+        guard let status = FileStatus(path: path) else {
+            throw FileFailure("open", path.display, code: errno)
         }
         guard status.isRegularFile else {
-            self = .direct(path: path, status: status)
-            return
+            throw FileFailure("cannot edit \(path.display) in place: not a regular file")
         }
-        var target = path
-        if isLink, let resolved = realpath(path, nil) {
-            target = String(cString: resolved)
-            free(resolved)
-        }
-        self = .atomic(path: path, target: target, status: status)
+        return .atomic(path: path, target: path.replacementTarget, status: status)
     }
 
     /// The file that would be written, if it exists now.
     var existingFile: FileStatus? {
         switch self {
-        case .standardOutput: return FileStatus(descriptor: 1)
+        case .descriptor(let fd, _): return FileStatus(descriptor: fd)
         case .direct(_, let status), .atomic(_, _, let status): return status
+        }
+    }
+
+    /// The name for messages.
+    var display: String {
+        switch self {
+        case .descriptor(_, let name): return name
+        case .direct(let path, _), .atomic(let path, _, _): return path.display
         }
     }
 }
@@ -101,43 +246,48 @@ final class OutputFile {
     private var ownsOpenDescriptor: Bool
     private let replacement: AtomicReplacement?
 
-    /// Opens the output `plan` describes.
+    /// Opens the output `plan` describes. (`FileSink` only throws for a
+    /// buffer size below 1; the default is used, hence `try!`.)
     ///
-    /// - Throws: ``IOError`` naming the user's path if it cannot be opened or
-    ///   the temporary file cannot be created.
-    init(_ plan: OutputPlan) throws(IOError) {
+    /// - Throws: ``FileFailure`` naming the user's path if it cannot be
+    ///   opened, or the directory if the temporary file cannot be created.
+    init(_ plan: OutputPlan) throws(FileFailure) {
         switch plan {
-        case .standardOutput:
-            descriptor = 1
+        case .descriptor(let fd, let name):
+            descriptor = fd
             ownsOpenDescriptor = false
             replacement = nil
-            sink = try! FileSink(fileDescriptor: 1, path: "standard output")
+            sink = try! FileSink(fileDescriptor: fd, path: name)
         case .direct(let path, _):
             // O_CREAT only matters for a dangling symbolic link; a device or
             // FIFO exists already and is neither created nor truncated.
-            let fd = open(path, O_WRONLY | O_CREAT | O_NOCTTY | O_CLOEXEC, 0o666)
-            guard fd >= 0 else { throw IOError(operation: "open", path: path, code: errno) }
+            let fd = openRetrying(path, O_WRONLY | O_CREAT | O_NOCTTY | O_CLOEXEC)
+            guard fd >= 0 else { throw FileFailure("open", path.display, code: errno) }
             descriptor = fd
             ownsOpenDescriptor = true
             replacement = nil
-            sink = try! FileSink(fileDescriptor: fd, path: path)
+            sink = try! FileSink(fileDescriptor: fd, path: path.display)
         case .atomic(let path, let target, let status):
             let temporary = try AtomicReplacement(path: path, target: target, replacing: status)
             descriptor = temporary.descriptor
             ownsOpenDescriptor = true
             replacement = temporary
-            sink = try! FileSink(fileDescriptor: temporary.descriptor, path: path)
+            sink = try! FileSink(fileDescriptor: temporary.descriptor, path: path.display)
         }
     }
 
     /// Completes a successful run: flushes, closes and, for an atomic
     /// output, renames the temporary file over the target.
     ///
-    /// - Throws: ``IOError`` if any of those fails; the temporary file is
-    ///   then removed and the target left as it was.
-    func commit() throws(IOError) {
-        do {
-            try sink.flush()
+    /// - Throws: ``FileFailure`` if any of those fails; the temporary file
+    ///   is then removed and the target left as it was.
+    func commit() throws(FileFailure) {
+        do throws(FileFailure) {
+            do {
+                try sink.flush()
+            } catch {
+                throw FileFailure(error)
+            }
             try closeDescriptor()
             try replacement?.commit()
         } catch {
@@ -156,12 +306,12 @@ final class OutputFile {
         replacement?.abandon()
     }
 
-    private func closeDescriptor() throws(IOError) {
+    private func closeDescriptor() throws(FileFailure) {
         guard ownsOpenDescriptor else { return }
         ownsOpenDescriptor = false
         // Some file systems (NFS) report a failed write only here.
         if close(descriptor) != 0 && errno != EINTR {
-            throw IOError(operation: "close", path: sink.path, code: errno)
+            throw FileFailure("close", sink.path ?? "the output", code: errno)
         }
     }
 }
@@ -172,8 +322,8 @@ final class OutputFile {
 /// SIGTERM and SIGHUP handler (see ``TemporaryFileCleanup``).
 final class AtomicReplacement {
     let descriptor: Int32
-    private let path: String
-    private let target: String
+    private let path: FilePath
+    private let target: FilePath
     /// The temporary file's path as a C string, owned by this object and
     /// shared with the signal handler; `nil` once the file is gone.
     private var temporaryPath: UnsafeMutablePointer<CChar>?
@@ -182,23 +332,28 @@ final class AtomicReplacement {
     /// and gives it the permissions (and, if we may, the owner) of the file
     /// it will replace, or the default `0666` less the umask for a new file.
     ///
-    /// - Throws: ``IOError`` `cannot create 'path'` if the file cannot be made.
-    init(path: String, target: String, replacing existing: FileStatus?) throws(IOError) {
+    /// - Throws: ``FileFailure`` `cannot create a temporary file in 'DIR'
+    ///   (to write 'PATH'): REASON`.
+    init(path: FilePath, target: FilePath, replacing existing: FileStatus?) throws(FileFailure) {
         self.path = path
         self.target = target
-        let template = Array((directoryName(of: target) + "/.byteflow-XXXXXX").utf8CString)
+        let directory = target.directory
+        let template = directory.bytes + Array("/.byteflow-XXXXXX".utf8) + [0]
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: template.count)
-        buffer.initialize(from: template, count: template.count)
+        for (index, byte) in template.enumerated() { buffer[index] = CChar(bitPattern: byte) }
         TemporaryFileCleanup.install()
         let fd = TemporaryFileCleanup.whileBlocked { () -> Int32 in
-            let fd = mkstemp(buffer)
+            var fd: Int32
+            repeat { fd = mkstemp(buffer) } while fd < 0 && errno == EINTR
             if fd >= 0 { TemporaryFileCleanup.register(buffer) }
             return fd
         }
         guard fd >= 0 else {
             let code = errno
             buffer.deallocate()
-            throw IOError(operation: "create", path: path, code: code)
+            throw FileFailure(
+                "cannot create a temporary file in \(directory.display) (to write \(path.display)): "
+                    + String(cString: strerror(code)))
         }
         descriptor = fd
         temporaryPath = buffer
@@ -208,7 +363,7 @@ final class AtomicReplacement {
             if existing.owner != geteuid() || existing.group != getegid() {
                 _ = fchown(fd, existing.owner, existing.group)
             }
-            _ = fchmod(fd, existing.mode & 0o7777)
+            _ = fchmod(fd, mode_t(existing.mode & 0o7777))
         } else {
             _ = fchmod(fd, 0o666 & ~currentUmask)
         }
@@ -220,20 +375,23 @@ final class AtomicReplacement {
 
     /// Renames the temporary file over the target.
     ///
-    /// - Throws: ``IOError`` if the target has become something other than a
-    ///   regular file (which is never replaced) or `rename(2)` fails.
-    func commit() throws(IOError) {
+    /// - Throws: ``FileFailure`` if the target has become something other
+    ///   than a regular file (which is never replaced) or `rename(2)` fails.
+    func commit() throws(FileFailure) {
         guard let temporaryPath else { return }
         var info = stat()
-        if lstat(target, &info) == 0 && info.st_mode & S_IFMT != S_IFREG {
-            throw IOError(operation: "replace", path: path, code: EEXIST)
+        if target.withCString({ lstat($0, &info) }) == 0 && info.st_mode & S_IFMT != S_IFREG {
+            throw FileFailure("cannot replace \(path.display): it is no longer a regular file")
         }
         let result = TemporaryFileCleanup.whileBlocked { () -> Int32 in
-            let result = rename(temporaryPath, target)
+            let result = target.withCString { rename(temporaryPath, $0) }
             if result == 0 { TemporaryFileCleanup.register(nil) }
             return result
         }
-        guard result == 0 else { throw IOError(operation: "replace", path: path, code: errno) }
+        guard result == 0 else {
+            throw FileFailure(
+                "cannot rename the temporary file over \(path.display): " + String(cString: strerror(errno)))
+        }
         temporaryPath.deallocate()
         self.temporaryPath = nil
     }
@@ -250,14 +408,6 @@ final class AtomicReplacement {
     }
 }
 
-/// The part of `path` before its last `/`: `.` for a bare name, `/` for a
-/// file in the root directory.
-func directoryName(of path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "." }
-    let directory = path[..<slash]
-    return directory.isEmpty ? "/" : String(directory)
-}
-
 /// The process's umask, read once at startup (reading it means setting it).
 let currentUmask: mode_t = {
     let mask = umask(0o022)
@@ -271,7 +421,8 @@ let currentUmask: mode_t = {
 /// The handler only calls `unlink(2)`, `signal(2)` and `raise(3)`, which are
 /// async-signal-safe, on a path allocated before it was registered. Every
 /// change to the registration happens with those signals blocked, so the
-/// handler never sees a half-made or reused path.
+/// handler never sees a half-made or reused path. One temporary file exists
+/// at a time (`-i` edits the files one after another).
 enum TemporaryFileCleanup {
     /// The registered path; read by the signal handler. A pointer to a
     /// pointer, so the handler touches no Swift global with access checks.

@@ -55,6 +55,38 @@ private func anonymousFile(containing bytes: [UInt8] = []) throws -> FileHandle 
     return handle
 }
 
+/// Checks the shape of a runtime failure: status 1, nothing on standard
+/// output, exactly one line on standard error that contains `fragments`.
+func expectRuntimeError(
+    _ run: ToolRun, _ fragments: String..., sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(run.exited(1), "status \(run.status), stderr: \(run.errors)", sourceLocation: sourceLocation)
+    #expect(run.errorLines.count == 1, "stderr: \(run.errors)", sourceLocation: sourceLocation)
+    #expect(run.errors.hasPrefix("byteflow: "), sourceLocation: sourceLocation)
+    for fragment in fragments {
+        #expect(
+            run.errors.contains(fragment), "missing '\(fragment)' in: \(run.errors)",
+            sourceLocation: sourceLocation)
+    }
+}
+
+/// Checks the shape of a usage error: status 2, nothing on standard output,
+/// the message (containing `fragment`) and a hint to run --help.
+func expectUsageError(
+    _ run: ToolRun, _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(run.exited(2), "status \(run.status), stderr: \(run.errors)", sourceLocation: sourceLocation)
+    #expect(run.output.isEmpty, sourceLocation: sourceLocation)
+    #expect(run.errorLines.count == 2, "stderr: \(run.errors)", sourceLocation: sourceLocation)
+    #expect(run.errorLines.first?.hasPrefix("byteflow: ") == true, sourceLocation: sourceLocation)
+    #expect(
+        run.errors.contains(fragment), "missing '\(fragment)' in: \(run.errors)",
+        sourceLocation: sourceLocation)
+    #expect(
+        run.errorLines.last?.contains("--help' for more information.") == true, sourceLocation: sourceLocation
+    )
+}
+
 /// A flag the watchdog and the waiting thread share.
 private final class Watchdog: @unchecked Sendable {
     private let lock = NSLock()
@@ -160,6 +192,103 @@ enum ToolHarness {
             output: Array(try outputCapture.readToEnd() ?? Data()),
             errors: String(decoding: try errorCapture.readToEnd() ?? Data(), as: UTF8.self),
             timedOut: timedOut)
+    }
+
+    /// Runs `byteflow` (or `executable`) with arguments given as exact bytes,
+    /// which `Process` cannot do (it takes `String`s): for file names and
+    /// patterns that are not valid UTF-8. Uses `posix_spawn` directly.
+    ///
+    /// - Parameters:
+    ///   - arguments: The arguments after the program name, as bytes.
+    ///   - input: Standard input (`.pipe` and `.handle` are not supported).
+    ///   - executable: Another program to run; `arguments` follow its name.
+    ///   - directory: The working directory (the parent's if `nil`).
+    ///   - timeout: Seconds after which a hung process is killed.
+    ///   - whileRunning: Called with the process id after launch.
+    /// - Returns: Status and captured streams.
+    static func runRaw(
+        _ arguments: [[UInt8]], input: ToolInput = .empty, executable: String? = nil,
+        directory: String? = nil, timeout: Double = 120, whileRunning: ((Int32) throws -> Void)? = nil
+    ) throws -> ToolRun {
+        let tool = try #require(
+            ToolHarness.executable, "build the tool first: swift build --product byteflow")
+        let program = executable ?? tool
+        let inputHandle: FileHandle
+        switch input {
+        case .empty: inputHandle = try #require(FileHandle(forReadingAtPath: "/dev/null"))
+        case .bytes(let bytes): inputHandle = try anonymousFile(containing: bytes)
+        case .handle(let handle): inputHandle = handle
+        case .pipe: throw POSIXError(.EINVAL)
+        }
+        let outputCapture = try anonymousFile()
+        let errorCapture = try anonymousFile()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inputHandle.fileDescriptor, 0)
+        posix_spawn_file_actions_adddup2(&actions, outputCapture.fileDescriptor, 1)
+        posix_spawn_file_actions_adddup2(&actions, errorCapture.fileDescriptor, 2)
+        // posix_spawn_file_actions_addchdir_np is not visible from Swift on
+        // glibc: a shell changes directory, then runs the program.
+        var command = [Array(program.utf8)] + arguments
+        if let directory {
+            command =
+                [Array("/bin/sh".utf8), Array("-c".utf8), Array("cd \"$0\" && exec \"$@\"".utf8)]
+                + [Array(directory.utf8)] + command
+        }
+        let argv: [UnsafeMutablePointer<CChar>?] =
+            command.map { bytes in
+                let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+                for (index, byte) in bytes.enumerated() { pointer[index] = CChar(bitPattern: byte) }
+                pointer[bytes.count] = 0
+                return pointer
+            } + [nil]
+        defer { for pointer in argv { pointer?.deallocate() } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, argv[0]!, &actions, nil, argv, environ)
+        guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EIO) }
+        let watchdog = Watchdog()
+        watchdog.arm(pid: pid, seconds: timeout)
+        var callbackError: (any Error)?
+        do {
+            try whileRunning?(pid)
+        } catch {
+            callbackError = error
+        }
+        var waitStatus: Int32 = 0
+        while waitpid(pid, &waitStatus, 0) < 0 && errno == EINTR {}
+        let timedOut = watchdog.finish()
+        if let callbackError { throw callbackError }
+        try outputCapture.seek(toOffset: 0)
+        try errorCapture.seek(toOffset: 0)
+        let signaled = waitStatus & 0x7F != 0
+        return ToolRun(
+            status: signaled ? waitStatus & 0x7F : (waitStatus >> 8) & 0xFF,
+            signaled: signaled,
+            output: Array(try outputCapture.readToEnd() ?? Data()),
+            errors: String(decoding: try errorCapture.readToEnd() ?? Data(), as: UTF8.self),
+            timedOut: timedOut)
+    }
+
+    /// The path of a directory entry given as bytes (`dir` + `/` + `name`),
+    /// NUL-terminated for system calls.
+    static func cPath(_ dir: String, _ name: [UInt8]) -> [CChar] {
+        (Array(dir.utf8) + [UInt8(ascii: "/")] + name + [0]).map { CChar(bitPattern: $0) }
+    }
+
+    /// The names in a directory as raw bytes, sorted (for names that are not
+    /// valid UTF-8).
+    static func rawDirectoryEntries(_ path: String) -> [[UInt8]] {
+        guard let directory = opendir(path) else { return [] }
+        defer { closedir(directory) }
+        var names: [[UInt8]] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                Array(raw.prefix { $0 != 0 })
+            }
+            if name != [UInt8(ascii: ".")] && name != Array("..".utf8) { names.append(name) }
+        }
+        return names.sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     /// A fresh directory for one test, removed with everything in it when

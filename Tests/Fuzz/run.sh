@@ -61,7 +61,9 @@ for target in "${targets[@]}"; do
             summary+=("arguments: skipped (no Sources/ByteFlowCLI/Arguments.swift)")
             continue
         fi
-        build_target arguments "$root/Sources/ByteFlowCLI/Arguments.swift" "$fuzz/ArgumentsFuzz.swift"
+        cli="$root/Sources/ByteFlowCLI"
+        build_target arguments "$cli/Arguments.swift" "$cli/Quoting.swift" "$cli/Escapes.swift" \
+            "$cli/ByteSizes.swift" "$fuzz/ArgumentsFuzz.swift"
         options=(-max_len=256 "-dict=$fuzz/arguments.dict")
         ;;
     *)

@@ -59,6 +59,30 @@ let benchmarks: @Sendable () -> Void = {
         specialized.value = nil
     }
 
+    // Row (f): the progress hook alone on the same input, reporting every
+    // 16 bytes (7 calls of its handler per run): the stage and its handler
+    // calls allocate nothing (the handler's context is allocated at set-up).
+    typealias WithProgress = Pipeline<BytesSource, ProgressTransform, BufferSink>
+    let withProgress = Prepared<WithProgress>()
+    let reports = Prepared<ProgressCounter>()
+    let progressName = "f ByteFlow ProgressTransform specialized"
+    Benchmark(progressName, configuration: .init(thresholds: zeroMallocs)) { benchmark in
+        benchmark.startMeasurement()
+        runRepeatedly(&withProgress.value!, times: benchmark.scaledIterations)
+    } setup: {
+        let counter = ProgressCounter()
+        var pipeline = try BytesSource(data, chunkSize: 16)
+            .transformed(by: ProgressTransform(everyBytes: 16) { counter.reports &+= $0.bytesDone })
+            .into(BufferSink(capacity: 256))
+        try pipeline.run()
+        verify(pipeline.sink.bytes, equals: data, progressName)
+        reports.value = counter
+        withProgress.value = pipeline
+    } teardown: {
+        withProgress.value = nil
+        reports.value = nil
+    }
+
     // Row (e): the same stages in a BoxedPipeline.
     let boxed = Prepared<BoxedPipeline>()
     let boxedName = "e ByteFlow BoxedPipeline"
@@ -89,4 +113,10 @@ func runPort(
         output.reset()
         algorithm(data, find, repl, &output)
     }
+}
+
+/// Where row (f)'s progress handler adds up what it is told, so that the
+/// calls cannot be optimized away.
+final class ProgressCounter: @unchecked Sendable {
+    var reports = 0
 }
