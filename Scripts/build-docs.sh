@@ -14,15 +14,23 @@ out="${1:-.build/docs/ByteFlow.doccarchive}"
 graphs=.build/docs/symbol-graphs
 docc="$(dirname "$(readlink -f "$(command -v swift)")")/docc"
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+stamp="$(mktemp)"
+trap 'rm -f "$log" "$stamp"' EXIT
 
 # Symbol graphs of the public API, from the debug build (no rebuild if it is
 # current).
 rm -rf "$graphs"
 mkdir -p "$graphs"
-swift package dump-symbol-graph --minimum-access-level public > "$log" 2>&1 || { cat "$log"; exit 1; }
+# The exit status is not used: on a clone where the tests were never built,
+# extracting the test modules' graphs fails after ByteFlow's was written.
+# What counts is a ByteFlow graph newer than this run.
+swift package dump-symbol-graph --minimum-access-level public > "$log" 2>&1 || true
 dir="$(sed -n 's/^Files written to //p' "$log" | tail -1)"
-[ -n "$dir" ] && [ -f "$dir/ByteFlow.symbols.json" ] || { cat "$log"; echo "no symbol graph for ByteFlow"; exit 1; }
+if [ -z "$dir" ] || [ -z "$(find "$dir/ByteFlow.symbols.json" -newer "$stamp" 2>/dev/null)" ]; then
+    cat "$log"
+    echo "no fresh symbol graph for ByteFlow"
+    exit 1
+fi
 cp "$dir"/ByteFlow.symbols.json "$dir"/ByteFlow@*.symbols.json "$graphs"/ 2>/dev/null || cp "$dir"/ByteFlow.symbols.json "$graphs"/
 
 "$docc" convert Sources/ByteFlow/ByteFlow.docc \
