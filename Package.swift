@@ -35,7 +35,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ByteFlowTests",
-            dependencies: ["ByteFlow", "ByteFlowCLI"]
+            dependencies: ["ByteFlow", "ByteFlowCLI", "AllocationGuard"]
         ),
     ],
     swiftLanguageModes: [.v6]
