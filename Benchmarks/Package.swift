@@ -54,6 +54,12 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "Stages",
+            dependencies: benchmarkDependencies,
+            path: "Benchmarks/Stages",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "LargeStreams",
             dependencies: benchmarkDependencies,
             path: "Benchmarks/LargeStreams",

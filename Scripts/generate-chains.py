@@ -125,7 +125,7 @@ def builder_blocks():
             f"    /// Composes {arity} stage{'s' if arity > 1 else ''} into a right-nested chain.",
             "    @inlinable",
             f"    public static func buildBlock<{generic_list(stages)}>({params}) -> {nested(stages)} {{",
-            ("        t1" if arity == 1 else "        ByteFlow.Chain(t1, buildBlock("
+            ("        t1" if arity == 1 else "        Chain(t1, buildBlock("
              + ", ".join(f"t{i}" for i in range(2, arity + 1)) + "))"),
             "    }",
             "",

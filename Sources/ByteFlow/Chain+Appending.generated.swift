@@ -916,7 +916,7 @@ extension StagesBuilder {
     /// Composes 2 stages into a right-nested chain.
     @inlinable
     public static func buildBlock<T1: ByteTransform, T2: ByteTransform>(_ t1: T1, _ t2: T2) -> Chain<T1, T2> {
-        ByteFlow.Chain(t1, buildBlock(t2))
+        Chain(t1, buildBlock(t2))
     }
 
     /// Composes 3 stages into a right-nested chain.
@@ -924,7 +924,7 @@ extension StagesBuilder {
     public static func buildBlock<T1: ByteTransform, T2: ByteTransform, T3: ByteTransform>(
         _ t1: T1, _ t2: T2, _ t3: T3
     ) -> Chain<T1, Chain<T2, T3>> {
-        ByteFlow.Chain(t1, buildBlock(t2, t3))
+        Chain(t1, buildBlock(t2, t3))
     }
 
     /// Composes 4 stages into a right-nested chain.
@@ -932,7 +932,7 @@ extension StagesBuilder {
     public static func buildBlock<T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, T4: ByteTransform>(
         _ t1: T1, _ t2: T2, _ t3: T3, _ t4: T4
     ) -> Chain<T1, Chain<T2, Chain<T3, T4>>> {
-        ByteFlow.Chain(t1, buildBlock(t2, t3, t4))
+        Chain(t1, buildBlock(t2, t3, t4))
     }
 
     /// Composes 5 stages into a right-nested chain.
@@ -940,7 +940,7 @@ extension StagesBuilder {
     public static func buildBlock<
         T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, T4: ByteTransform, T5: ByteTransform
     >(_ t1: T1, _ t2: T2, _ t3: T3, _ t4: T4, _ t5: T5) -> Chain<T1, Chain<T2, Chain<T3, Chain<T4, T5>>>> {
-        ByteFlow.Chain(t1, buildBlock(t2, t3, t4, t5))
+        Chain(t1, buildBlock(t2, t3, t4, t5))
     }
 
     /// Composes 6 stages into a right-nested chain.
@@ -951,7 +951,7 @@ extension StagesBuilder {
     >(_ t1: T1, _ t2: T2, _ t3: T3, _ t4: T4, _ t5: T5, _ t6: T6) -> Chain<
         T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, T6>>>>
     > {
-        ByteFlow.Chain(t1, buildBlock(t2, t3, t4, t5, t6))
+        Chain(t1, buildBlock(t2, t3, t4, t5, t6))
     }
 
     /// Composes 7 stages into a right-nested chain.
@@ -962,7 +962,7 @@ extension StagesBuilder {
     >(_ t1: T1, _ t2: T2, _ t3: T3, _ t4: T4, _ t5: T5, _ t6: T6, _ t7: T7) -> Chain<
         T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, T7>>>>>
     > {
-        ByteFlow.Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7))
+        Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7))
     }
 
     /// Composes 8 stages into a right-nested chain.
@@ -973,7 +973,7 @@ extension StagesBuilder {
     >(_ t1: T1, _ t2: T2, _ t3: T3, _ t4: T4, _ t5: T5, _ t6: T6, _ t7: T7, _ t8: T8) -> Chain<
         T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, Chain<T7, T8>>>>>>
     > {
-        ByteFlow.Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8))
+        Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8))
     }
 
     /// Composes 9 stages into a right-nested chain.
@@ -984,7 +984,7 @@ extension StagesBuilder {
     >(_ t1: T1, _ t2: T2, _ t3: T3, _ t4: T4, _ t5: T5, _ t6: T6, _ t7: T7, _ t8: T8, _ t9: T9) -> Chain<
         T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, Chain<T7, Chain<T8, T9>>>>>>>
     > {
-        ByteFlow.Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8, t9))
+        Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8, t9))
     }
 
     /// Composes 10 stages into a right-nested chain.
@@ -997,7 +997,7 @@ extension StagesBuilder {
             T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, Chain<T7, Chain<T8, Chain<T9, T10>>>>>>>>
         >
     {
-        ByteFlow.Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8, t9, t10))
+        Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8, t9, t10))
     }
 
     /// Composes 11 stages into a right-nested chain.
@@ -1015,7 +1015,7 @@ extension StagesBuilder {
             T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, Chain<T7, Chain<T8, Chain<T9, Chain<T10, T11>>>>>>>>
         >
     > {
-        ByteFlow.Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8, t9, t10, t11))
+        Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8, t9, t10, t11))
     }
 
     /// Composes 12 stages into a right-nested chain.
@@ -1037,7 +1037,7 @@ extension StagesBuilder {
             >
         >
     > {
-        ByteFlow.Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12))
+        Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12))
     }
 
     /// Composes 13 stages into a right-nested chain.
@@ -1065,7 +1065,7 @@ extension StagesBuilder {
             >
         >
     > {
-        ByteFlow.Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13))
+        Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13))
     }
 
     /// Composes 14 stages into a right-nested chain.
@@ -1098,7 +1098,7 @@ extension StagesBuilder {
             >
         >
     > {
-        ByteFlow.Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14))
+        Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14))
     }
 
     /// Composes 15 stages into a right-nested chain.
@@ -1135,7 +1135,7 @@ extension StagesBuilder {
             >
         >
     > {
-        ByteFlow.Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15))
+        Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15))
     }
 
     /// Composes 16 stages into a right-nested chain.
@@ -1179,7 +1179,7 @@ extension StagesBuilder {
             >
         >
     > {
-        ByteFlow.Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15, t16))
+        Chain(t1, buildBlock(t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15, t16))
     }
 
     /// Unavailable: a block of more than 16 stages.

@@ -42,7 +42,7 @@ build_target() {
     shift
     echo "== building fuzz-$name"
     swiftc -O -sanitize=fuzzer,address -parse-as-library -swift-version 6 \
-        -module-name "FuzzTarget" "${linker[@]}" "$@" -o "$build/fuzz-$name"
+        -module-name "FuzzTarget" -package-name ByteFlow "${linker[@]}" "$@" -o "$build/fuzz-$name"
 }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/byteflow-fuzz.XXXXXX")

@@ -1,0 +1,172 @@
+import ByteFlow
+import Synchronization
+import Testing
+
+/// The chunks of a test, handed out in order without any buffering of
+/// their own; `onChunk` runs as each is handed out (to cancel mid-stream).
+private struct ListedChunks<Chunk: ByteChunk & Sendable>: AsyncSequence, Sendable {
+    let chunks: [Chunk]
+    var onChunk: (@Sendable (Int) -> Void)? = nil
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let chunks: [Chunk]
+        let onChunk: (@Sendable (Int) -> Void)?
+        var index = 0
+        mutating func next() async throws -> Chunk? {
+            guard index < chunks.count else { return nil }
+            defer { index += 1 }
+            onChunk?(index)
+            return chunks[index]
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(chunks: chunks, onChunk: onChunk) }
+}
+
+/// `input` cut at the sizes a random ``Chunking`` would use.
+private func cut(_ input: [UInt8], _ random: inout SeededRandom) -> [ArraySlice<UInt8>] {
+    guard case .pieces(let sizes) = randomPieces(for: input.count, using: &random) else { return [] }
+    var pieces: [ArraySlice<UInt8>] = []
+    var at = 0
+    for size in sizes {
+        let end = min(at + size, input.count)
+        pieces.append(input[at..<end])
+        at = end
+    }
+    if at < input.count { pieces.append(input[at...]) }
+    return pieces
+}
+
+@Suite("Async edges")
+struct AsyncEdgeTests {
+    @Test("1,000 random chunkings give the bytes of the synchronous run, through a framer chain")
+    func sameBytesAsSync() async throws {
+        var random = SeededRandom(seed: 42)
+        let stages = { try DelimiterFramer.lines(maximumFrameLength: 64).followed(by: FrameLengthEncoder()) }
+        for round in 0..<1_000 {
+            let input = random.bytes(Int.random(in: 0...300, using: &random), from: utf8("ab\r\n"))
+            var sync = BytesSource(input).transformed(by: try stages()).into(BufferSink())
+            try sync.run()
+            let pieces = cut(input, &random)
+            var transform = try stages()
+            var sink = BufferSink()
+            let summary: PipelineSummary
+            if round.isMultiple(of: 2) {
+                summary = try await AsyncChunkSource(ListedChunks(chunks: pieces)).run(
+                    through: &transform, into: &sink)
+            } else {
+                summary = try await AsyncChunkSource(ListedChunks(chunks: pieces.map { Array($0) })).run(
+                    through: &transform, into: &sink)
+            }
+            #expect(sink.bytes == sync.sink.bytes, "round \(round)")
+            #expect(summary == PipelineSummary(bytesRead: input.count, bytesWritten: sync.sink.count))
+            if sink.bytes != sync.sink.bytes { break }
+        }
+    }
+
+    @Test(
+        "A run cancelled while chunk k is handed out processes chunk k and stops before chunk k + 1",
+        arguments: [0, 1, 5])
+    func cancellationWithinOneChunk(k: Int) async throws {
+        let chunks = (0..<20).map { [UInt8](repeating: UInt8(ascii: "a") + UInt8($0), count: 10) }
+        let handedOut = Mutex(0)
+        let task = Task { () -> (PipelineError?, [UInt8]) in
+            let source = AsyncChunkSource(
+                ListedChunks(chunks: chunks) { index in
+                    handedOut.withLock { $0 = index + 1 }
+                    if index == k { withUnsafeCurrentTask { $0?.cancel() } }
+                })
+            var transform = ByteMapTransform.asciiUppercase
+            var sink = BufferSink()
+            do {
+                try await source.run(through: &transform, into: &sink)
+                return (nil, sink.bytes)
+            } catch {
+                return (error as? PipelineError, sink.bytes)
+            }
+        }
+        let (error, output) = await task.value
+        let failure = try #require(error)
+        #expect(failure.stage == .source && failure.underlying is CancellationError)
+        #expect(failure.bytesRead == (k + 1) * 10)
+        #expect(output == chunks[0...k].flatMap { $0.map { $0 - 32 } })
+        #expect(handedOut.withLock { $0 } == k + 1)
+    }
+
+    @Test("Back-pressure: a slow consumer keeps the bounded sink's buffer within its bound")
+    func backPressureBoundsMemory() async throws {
+        let capacity = 8 * 1024
+        let chunkSize = 1024
+        var random = SeededRandom(seed: 7)
+        let input = random.anyBytes(2 << 20)
+        // Big input chunks (64 KiB): without slicing, one chunk's output alone
+        // would be eight times the capacity.
+        let pieces = stride(from: 0, to: input.count, by: 64 << 10).map {
+            input[$0..<min($0 + (64 << 10), input.count)]
+        }
+        var sink = try BoundedAsyncSink(capacity: capacity, chunkSize: chunkSize)
+        let output = sink.output
+        let consumer = Task {
+            var received: [UInt8] = []
+            var pieces = 0
+            for try await piece in output {
+                received += piece
+                pieces += 1
+                if pieces.isMultiple(of: 16) { try await Task.sleep(for: .milliseconds(1)) }
+            }
+            return received
+        }
+        var transform = ByteMapTransform.rot13
+        let summary = try await AsyncChunkSource(ListedChunks(chunks: pieces)).run(
+            through: &transform, into: &sink)
+        sink.finish()
+        let received = try await consumer.value
+        let rot13 = ByteMapTransform.rot13.table
+        #expect(received == input.map { rot13[Int($0)] })
+        #expect(summary.bytesWritten == input.count)
+        // The bound: the capacity, plus one slice's output, plus one array.
+        #expect(sink.peakBufferedByteCount <= capacity + 2 * chunkSize)
+        #expect(
+            sink.peakBufferedByteCount >= capacity / 2, "the consumer was slow; the buffer should have filled"
+        )
+    }
+
+    @Test("A consumer that is cancelled ends the producing run with CancellationError at the sink")
+    func consumerLeaves() async throws {
+        var sink = try BoundedAsyncSink(capacity: 1024, chunkSize: 256)
+        let output = sink.output
+        let consumer = Task {
+            var count = 0
+            for try await piece in output { count += piece.count }
+            return count
+        }
+        let endless = ListedChunks(
+            chunks: [[UInt8]](repeating: [UInt8](repeating: 1, count: 512), count: 100_000)
+        ) { index in
+            if index == 50 { consumer.cancel() }
+        }
+        var transform = PassThroughTransform()
+        let error = await #expect(throws: PipelineError.self) {
+            try await AsyncChunkSource(endless).run(through: &transform, into: &sink)
+        }
+        #expect(error?.stage == .sink)
+        #expect(error?.underlying is CancellationError)
+        #expect((error?.bytesRead ?? .max) < 100_000 * 512)
+        _ = try? await consumer.value
+    }
+
+    @Test("The consumer sees the producer's error after the buffered bytes")
+    func failurePropagates() async throws {
+        struct Boom: Error {}
+        var sink = try BoundedAsyncSink(capacity: 100, chunkSize: 10)
+        let output = sink.output
+        try sink.write(utf8("0123456789abc").span.bytes)
+        try sink.flush()
+        sink.finish(throwing: Boom())
+        var received: [UInt8] = []
+        await #expect(throws: Boom.self) {
+            for try await piece in output { received += piece }
+        }
+        #expect(received == utf8("0123456789abc"))
+    }
+}

@@ -1,0 +1,261 @@
+import ByteFlow
+import Testing
+
+/// The obvious delimiter splitter every ``DelimiterFramer`` result is
+/// compared with: scan left to right, cut where the delimiter starts, skip
+/// it; the tail after the last delimiter is a last frame unless empty.
+private func referenceFrames(
+    _ input: [UInt8], delimiter: [UInt8], keepsDelimiter: Bool, stripsCarriageReturn: Bool,
+    maximum: Int, oversized: OversizedFramePolicy
+) -> Result<[[UInt8]], FramingError> {
+    var frames: [(start: Int, bytes: [UInt8])] = []
+    var current: [UInt8] = []
+    var start = 0
+    var i = 0
+    while i < input.count {
+        if input[i...].starts(with: delimiter) {
+            frames.append((start, current + (keepsDelimiter ? delimiter : [])))
+            i += delimiter.count
+            current = []
+            start = i
+        } else {
+            current.append(input[i])
+            i += 1
+        }
+    }
+    if !current.isEmpty { frames.append((start, current)) }
+    var result: [[UInt8]] = []
+    for (start, var frame) in frames {
+        if stripsCarriageReturn && frame.last == 0x0D { frame.removeLast() }
+        if frame.count > maximum {
+            guard oversized == .split else {
+                return .failure(.frameTooLong(maximum: maximum, frameStart: start))
+            }
+            var at = 0
+            while frame.count - at > maximum {
+                result.append(Array(frame[at..<at + maximum]))
+                at += maximum
+            }
+            result.append(Array(frame[at...]))
+        } else {
+            result.append(frame)
+        }
+    }
+    return .success(result)
+}
+
+@Suite("Framing")
+struct FramingTests {
+    @Test("Lines: LF, CRLF, empty lines, a last line without a newline")
+    func lines() throws {
+        let input = utf8("one\r\ntwo\n\nthree\r\n\r\nlast\r")
+        let expected = ["one", "two", "", "three", "", "last"].map(utf8)
+        var random = SeededRandom(seed: 1)
+        #expect(
+            expectFrames(
+                of: input, through: try DelimiterFramer.lines(), give: .success(expected),
+                in: chunkings(for: input.count, using: &random)))
+        let kept = ["one\r\n", "two\n", "\n", "three\r\n", "\r\n", "last\r"].map(utf8)
+        #expect(
+            expectFrames(
+                of: input, through: try DelimiterFramer.lines(lineEnding: .kept), give: .success(kept),
+                in: chunkings(for: input.count, using: &random)))
+        let newlineOnly = ["one\r", "two", "", "three\r", "\r", "last\r"].map(utf8)
+        #expect(
+            expectFrames(
+                of: input, through: try DelimiterFramer.lines(lineEnding: .strippedNewlineOnly),
+                give: .success(newlineOnly), in: chunkings(for: input.count, using: &random)))
+    }
+
+    @Test("A frame inside one chunk reaches the sink as a sub-span of the chunk, not a copy")
+    func noCopyInsideAChunk() throws {
+        let input = utf8("alpha\nbeta\ngamma\n")
+        var addresses: [UnsafeRawPointer] = []
+        try input.withUnsafeBytes { whole in
+            var framer = try DelimiterFramer.lines()
+            var sink = ForEachSink { frame in frame.withUnsafeBytes { addresses.append($0.baseAddress!) } }
+            try framer.process(UnsafeRawBufferPointer(whole).bytes, into: &sink)
+            #expect(addresses == [0, 6, 11].map { whole.baseAddress! + $0 })
+        }
+    }
+
+    @Test(
+        "Delimiter framing matches the reference in every chunking, specialized and boxed", arguments: 0..<300
+    )
+    func randomDelimiterFraming(seed: Int) throws {
+        var random = SeededRandom(seed: UInt64(seed) &* 0x9E37)
+        let alphabet = utf8(["ab\n", "ab\r\n", "aab", "xy,"][seed % 4])
+        let input = random.bytes(Int.random(in: 0...90, using: &random), from: alphabet)
+        let lines = seed % 5 == 0
+        let delimiter = lines ? [0x0A] : random.bytes(Int.random(in: 1...3, using: &random), from: alphabet)
+        let keeps = Bool.random(using: &random)
+        let strips = lines && !keeps && Bool.random(using: &random)
+        let maximum = Bool.random(using: &random) ? Int.random(in: 1...12, using: &random) : 1000
+        let oversized: OversizedFramePolicy = Bool.random(using: &random) ? .split : .fail
+        let framer: DelimiterFramer =
+            lines
+            ? try .lines(
+                maximumFrameLength: maximum,
+                lineEnding: keeps ? .kept : (strips ? .stripped : .strippedNewlineOnly),
+                oversized: oversized)
+            : try DelimiterFramer(
+                delimiter, maximumFrameLength: maximum, keepsDelimiter: keeps, oversized: oversized)
+        let expected = referenceFrames(
+            input, delimiter: delimiter, keepsDelimiter: keeps, stripsCarriageReturn: strips,
+            maximum: maximum,
+            oversized: oversized)
+        let cuts = chunkings(for: input.count, randomCount: 4, everyFixedSizeUpTo: 40, using: &random)
+        #expect(
+            expectFrames(
+                of: input, through: framer, give: expected, in: cuts,
+                "seed \(seed) delimiter \(printable(delimiter)) keeps \(keeps) strips \(strips) max \(maximum) \(oversized)"
+            ))
+    }
+
+    @Test(
+        "Long streams with sparse to dense line ends (the 64-byte mask path and its batches)",
+        arguments: ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", "ab\n", "\n", "a\r\n"])
+    func longLineStreams(alphabet: String) throws {
+        var random = SeededRandom(seed: UInt64(alphabet.utf8.count))
+        let input = random.bytes(20_000, from: utf8(alphabet))
+        let expected = referenceFrames(
+            input, delimiter: [0x0A], keepsDelimiter: false, stripsCarriageReturn: true, maximum: 1000,
+            oversized: .fail)
+        #expect(
+            expectFrames(
+                of: input, through: try DelimiterFramer.lines(maximumFrameLength: 1000), give: expected,
+                in: [.whole, .fixed(64), .fixed(100), .fixed(4096), .fixed(20_000)]
+                    + (0..<3).map { _ in randomPieces(for: input.count, using: &random) }))
+    }
+
+    @Test("Fixed-length records, and a truncated last record", arguments: 0..<60)
+    func fixedLength(seed: Int) throws {
+        var random = SeededRandom(seed: UInt64(seed) &+ 77)
+        let length = Int.random(in: 1...9, using: &random)
+        let input = random.anyBytes(Int.random(in: 0...70, using: &random))
+        let whole = input.count / length * length
+        let expected: Result<[[UInt8]], FramingError> =
+            whole == input.count
+            ? .success(stride(from: 0, to: whole, by: length).map { Array(input[$0..<$0 + length]) })
+            : .failure(.truncatedFrame(expected: length, received: input.count - whole, frameStart: whole))
+        #expect(
+            expectFrames(
+                of: input, through: try FixedLengthFramer(recordLength: length), give: expected,
+                in: chunkings(for: input.count, randomCount: 3, everyFixedSizeUpTo: 30, using: &random),
+                "seed \(seed) length \(length)"))
+    }
+
+    @Test("Length-prefixed records in every prefix size and byte order", arguments: 0..<80)
+    func lengthPrefixed(seed: Int) throws {
+        var random = SeededRandom(seed: UInt64(seed) &+ 1000)
+        let prefixSize = seed % 8 + 1
+        let order: LengthPrefixFramer.ByteOrder = seed % 16 < 8 ? .bigEndian : .littleEndian
+        let maximum = Bool.random(using: &random) ? Int.random(in: 1...10, using: &random) : 300
+        let oversized: OversizedFramePolicy = Bool.random(using: &random) ? .split : .fail
+        let limit = prefixSize == 1 ? 255 : 40
+        let payloads = (0..<Int.random(in: 0...6, using: &random)).map { _ in
+            random.anyBytes(Int.random(in: 0...min(limit, 30), using: &random))
+        }
+        var input: [UInt8] = []
+        var expectedFrames: [[UInt8]] = []
+        var failure: FramingError?
+        for payload in payloads {
+            var prefix = (0..<prefixSize).map { UInt8(truncatingIfNeeded: payload.count >> (8 * $0)) }
+            if order == .bigEndian { prefix.reverse() }
+            if failure == nil && payload.count > maximum {
+                if oversized == .fail {
+                    failure = .frameTooLong(maximum: maximum, frameStart: input.count)
+                } else {
+                    expectedFrames += stride(from: 0, to: payload.count, by: maximum).map {
+                        Array(payload[$0..<min($0 + maximum, payload.count)])
+                    }
+                }
+            } else if failure == nil {
+                expectedFrames.append(payload)
+            }
+            input += prefix + payload
+        }
+        // Sometimes cut the stream short, inside a prefix or a payload.
+        if failure == nil && !input.isEmpty && Bool.random(using: &random) {
+            let cut = Int.random(in: 0..<input.count, using: &random)
+            var at = 0
+            for payload in payloads {
+                let end = at + prefixSize + payload.count
+                if cut > at && cut < end {
+                    failure =
+                        cut < at + prefixSize
+                        ? .truncatedFrame(expected: prefixSize, received: cut - at, frameStart: at)
+                        : .truncatedFrame(
+                            expected: payload.count, received: cut - at - prefixSize, frameStart: at)
+                    break
+                }
+                at = end
+            }
+            input = Array(input[..<cut])
+            if failure == nil {
+                // The cut fell between records: fewer, complete frames.
+                let split = oversized == .split
+                var count = 0
+                at = 0
+                var kept: [[UInt8]] = []
+                for payload in payloads where at + prefixSize + payload.count <= cut {
+                    at += prefixSize + payload.count
+                    count += 1
+                    kept +=
+                        split && payload.count > maximum
+                        ? stride(from: 0, to: payload.count, by: maximum).map {
+                            Array(payload[$0..<min($0 + maximum, payload.count)])
+                        } : [payload]
+                }
+                expectedFrames = kept
+            }
+        }
+        let framer = try LengthPrefixFramer(
+            lengthByteCount: prefixSize, byteOrder: order, maximumFrameLength: maximum, oversized: oversized)
+        #expect(
+            expectFrames(
+                of: input, through: framer,
+                give: failure.map { .failure($0) } ?? .success(expectedFrames),
+                in: chunkings(for: input.count, randomCount: 3, everyFixedSizeUpTo: 30, using: &random),
+                "seed \(seed) prefix \(prefixSize) \(order) max \(maximum) \(oversized)"))
+    }
+
+    @Test("The length-prefix framer undoes the test's frame encoder")
+    func lengthPrefixRoundTrip() throws {
+        let frames = ["", "a", "hello", String(repeating: "x", count: 300)].map(utf8)
+        let input = encodeFrames(frames)
+        var random = SeededRandom(seed: 9)
+        #expect(
+            expectFrames(
+                of: input,
+                through: try LengthPrefixFramer(
+                    lengthByteCount: 4, byteOrder: .littleEndian, maximumFrameLength: 300),
+                give: .success(frames), in: chunkings(for: input.count, using: &random)))
+    }
+
+    @Test("A framer is reusable after a failed run: reset() discards the partial frame")
+    func reuseAfterFailure() throws {
+        var framer = try DelimiterFramer.lines(maximumFrameLength: 4)
+        var sink = CountingSink()
+        try framer.process(utf8("ab").span.bytes, into: &sink)
+        #expect(framer.heldBackByteCount == 2)
+        framer.reset()
+        #expect(framer.heldBackByteCount == 0)
+        try framer.process(utf8("cd\n").span.bytes, into: &sink)
+        #expect(sink.writeCount == 1 && sink.byteCount == 2)
+        #expect(throws: ByteFlowError.emptyPattern) { try DelimiterFramer([UInt8]()) }
+        #expect(throws: ByteFlowError.invalidChunkSize(0)) {
+            try DelimiterFramer.lines(maximumFrameLength: 0)
+        }
+        #expect(throws: ByteFlowError.invalidChunkSize(9)) {
+            try LengthPrefixFramer(lengthByteCount: 9, byteOrder: .bigEndian)
+        }
+    }
+
+    @Test("Errors name the maximum and where the frame began")
+    func errorText() {
+        #expect(
+            FramingError.frameTooLong(maximum: 4, frameStart: 10).description
+                == "a frame starting at byte 10 is longer than the maximum of 4 bytes")
+    }
+}

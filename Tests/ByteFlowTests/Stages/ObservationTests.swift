@@ -1,0 +1,104 @@
+import ByteFlow
+import Testing
+
+/// Leftmost, non-overlapping occurrences of `pattern` in `input`.
+private func referenceCount(_ input: [UInt8], _ pattern: [UInt8]) -> Int {
+    var count = 0
+    var i = 0
+    while i + pattern.count <= input.count {
+        if input[i..<i + pattern.count].elementsEqual(pattern) {
+            count += 1
+            i += pattern.count
+        } else {
+            i += 1
+        }
+    }
+    return count
+}
+
+/// A sink that throws on its `failAt`-th write (counting from 0).
+private struct FailingAtWriteSink: ByteSink {
+    struct Failure: Error {}
+    var failAt: Int
+    var writes = 0
+    var received: [UInt8] = []
+    mutating func write(_ bytes: RawSpan) throws {
+        defer { writes += 1 }
+        if writes == failAt { throw Failure() }
+        bytes.withUnsafeBytes { received += $0 }
+    }
+}
+
+@Suite("Fan-out and observation")
+struct ObservationTests {
+    @Test(
+        "CountingTransform counts bytes, lines and matches in every chunking, and passes the stream on",
+        arguments: 0..<120)
+    func counting(seed: Int) throws {
+        var random = SeededRandom(seed: UInt64(seed) &+ 500)
+        let input = random.bytes(
+            seed < 100
+                ? Int.random(in: 0...120, using: &random) : Int.random(in: 5000...70_000, using: &random),
+            from: utf8("ab\n"))
+        let pattern = random.bytes(Int.random(in: 1...4, using: &random), from: utf8("ab\n"))
+        let counter = try CountingTransform(pattern: pattern)
+        let expected = CountingTransform.Counts(
+            bytes: input.count, lines: input.count { $0 == 0x0A }, matches: referenceCount(input, pattern))
+        for chunking in chunkings(for: input.count, randomCount: 3, everyFixedSizeUpTo: 40, using: &random) {
+            var pipeline = ChunkedSource(input, chunking).transformed(by: counter).into(BufferSink())
+            try pipeline.run()
+            #expect(
+                pipeline.transform.counts == expected,
+                "seed \(seed) \(chunking) pattern \(printable(pattern))")
+            #expect(pipeline.sink.bytes == input)
+            var boxed = BoxedPipeline(
+                source: ChunkedSource(input, chunking), transforms: [counter], sink: DiscardSink())
+            try boxed.run()
+            #expect(
+                (boxed.transforms[0] as? CountingTransform)?.counts == expected,
+                "boxed, seed \(seed) \(chunking)")
+        }
+    }
+
+    @Test("Framing into a CountingSink counts lines like wc -l when the text ends with a newline")
+    func framesCounted() throws {
+        var random = SeededRandom(seed: 3)
+        let input = random.bytes(50_000, from: utf8("abc \n")) + [0x0A]
+        var pipeline = try BytesSource(input, chunkSize: 4096).transformed(by: DelimiterFramer.lines()).into(
+            CountingSink())
+        try pipeline.run()
+        #expect(pipeline.sink.writeCount == input.count { $0 == 0x0A })
+        #expect(pipeline.sink.byteCount == input.count { $0 != 0x0A })
+    }
+
+    @Test("Tee writes every byte to both sinks")
+    func tee() throws {
+        var random = SeededRandom(seed: 4)
+        let input = random.anyBytes(10_000)
+        var pipeline = try BytesSource(input, chunkSize: 333)
+            .transformed(by: ByteMapTransform.asciiUppercase).into(TeeSink(BufferSink(), CRC32CSink()))
+        try pipeline.run()
+        let expected = input.map { (0x61...0x7A).contains($0) ? $0 - 32 : $0 }
+        #expect(pipeline.sink.first.bytes == expected)
+        var crc = CRC32C()
+        crc.update(expected.span.bytes)
+        #expect(pipeline.sink.second.checksum == crc.checksum)
+        #expect(pipeline.sink.second.byteCount == input.count)
+    }
+
+    @Test("Tee error policy: a failing first sink keeps the write from the second; a failing second is named")
+    func teeErrors() throws {
+        let input = utf8("aaaabbbbcccc")
+        var first = try BytesSource(input, chunkSize: 4).into(
+            TeeSink(FailingAtWriteSink(failAt: 1), FailingAtWriteSink(failAt: 99)))
+        let firstError = caught(PipelineError.self) { try first.run() }
+        #expect((firstError?.underlying as? TeeSinkError)?.branch == .first)
+        #expect(first.sink.first.received == utf8("aaaa") && first.sink.second.received == utf8("aaaa"))
+        var second = try BytesSource(input, chunkSize: 4).into(
+            TeeSink(FailingAtWriteSink(failAt: 99), FailingAtWriteSink(failAt: 1)))
+        let secondError = caught(PipelineError.self) { try second.run() }
+        #expect((secondError?.underlying as? TeeSinkError)?.branch == .second)
+        #expect(secondError?.stage == .sink)
+        #expect(second.sink.first.received == utf8("aaaabbbb") && second.sink.second.received == utf8("aaaa"))
+    }
+}
