@@ -37,12 +37,20 @@ public final class FileSink: ByteSink {
     public let directWriteThreshold: Int
 
     @usableFromInline internal let _fd: Int32
-    @usableFromInline internal let _buffer: UnsafeMutableRawBufferPointer
+    /// The buffer's first byte.
+    @usableFromInline internal let _base: UnsafeMutableRawPointer
+    /// One past the buffer's last byte.
+    @usableFromInline internal let _end: UnsafeMutableRawPointer
     // Dynamic exclusivity checks on a class's stored properties cost a
     // runtime call per access (a quarter of the time on dense output, a
     // write every few bytes); the sink is not `Sendable` and no access here
     // overlaps another, so they are turned off for the hot fields.
-    @exclusivity(unchecked) @usableFromInline internal var _used = 0
+    /// Where the next buffered byte goes: `_base` plus the bytes buffered.
+    /// A cursor rather than a count, so that a small write is a compare
+    /// against `_end`, a copy and an add (measured with callgrind on the
+    /// dense classic text: 4 fewer instructions per write than a count, a
+    /// capacity and an optional base address).
+    @exclusivity(unchecked) @usableFromInline internal var _cursor: UnsafeMutableRawPointer
     @usableFromInline internal let _ownsDescriptor: Bool
     @usableFromInline internal var _closed = false
     /// The path or name used in error messages.
@@ -94,7 +102,9 @@ public final class FileSink: ByteSink {
         self._fd = _fd
         self.path = path
         self._ownsDescriptor = ownsDescriptor
-        self._buffer = .allocate(byteCount: bufferSize, alignment: 4096)
+        self._base = .allocate(byteCount: bufferSize, alignment: 4096)
+        self._end = _base + bufferSize
+        self._cursor = _base
         self.directWriteThreshold = min(bufferSize, 64 << 10)
     }
 
@@ -102,11 +112,11 @@ public final class FileSink: ByteSink {
         if _ownsDescriptor && !_closed {
             try? _close(_fd, path: path)
         }
-        _buffer.deallocate()
+        _base.deallocate()
     }
 
     /// Bytes taken by ``write(_:)`` but not yet written to the descriptor.
-    public var bufferedByteCount: Int { _used }
+    public var bufferedByteCount: Int { _cursor - _base }
 
     /// Takes `bytes`: copies them into the buffer, or writes them straight to
     /// the descriptor when they are large (at least ``directWriteThreshold``
@@ -121,12 +131,12 @@ public final class FileSink: ByteSink {
     @inline(__always)
     public func write(_ bytes: RawSpan) throws {
         let count = bytes.byteCount
-        let used = _used
-        if count <= _buffer.count &- used && count < directWriteThreshold {
+        let cursor = _cursor
+        if count <= _end - cursor && count < directWriteThreshold {
             bytes.withUnsafeBytes { source in
-                _copyBytes(to: _buffer.baseAddress! + used, from: source.baseAddress, count: count)
+                _copyBytes(to: cursor, from: source.baseAddress, count: count)
             }
-            _used = used &+ count
+            _cursor = cursor + count
         } else {
             try bytes.withUnsafeBytes { (source) throws(IOError) in try _writeLarge(source) }
         }
@@ -140,17 +150,17 @@ public final class FileSink: ByteSink {
             // Gather the buffer and the run into one system call. As in
             // `flush()`, buffered bytes are dropped even if it fails.
             try _checkOpen()
-            let buffered = _used
-            _used = 0
+            let buffered = _cursor - _base
+            _cursor = _base
             try _writeAll(
-                _fd, _buffer.baseAddress!, buffered, then: source.baseAddress!, source.count, path: path,
+                _fd, _base, buffered, then: source.baseAddress!, source.count, path: path,
                 transferred: &bytesWritten)
             return
         }
         try flush()
         try _checkOpen()
-        _buffer.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: source.count)
-        _used = source.count
+        _base.copyMemory(from: source.baseAddress!, byteCount: source.count)
+        _cursor = _base + source.count
     }
 
     /// Writes everything buffered to the descriptor.
@@ -160,11 +170,11 @@ public final class FileSink: ByteSink {
     ///   not write them out of order; the error's
     ///   ``IOError/bytesTransferred`` says how far the file got.
     public func flush() throws(IOError) {
-        guard _used > 0 else { return }
-        let count = _used
-        _used = 0
+        let count = _cursor - _base
+        guard count > 0 else { return }
+        _cursor = _base
         try _checkOpen()
-        try _writeAll(_fd, _buffer.baseAddress!, count, path: path, transferred: &bytesWritten)
+        try _writeAll(_fd, _base, count, path: path, transferred: &bytesWritten)
     }
 
     /// Throws `EBADF` once ``close()`` closed the descriptor: its number may
