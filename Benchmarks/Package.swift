@@ -48,6 +48,12 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "MultiReplace",
+            dependencies: benchmarkDependencies,
+            path: "Benchmarks/MultiReplace",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "Search",
             dependencies: benchmarkDependencies,
             path: "Benchmarks/Search",

@@ -13,6 +13,11 @@ public enum ByteFlowError: Error, Sendable, Equatable, CustomStringConvertible {
     case emptyPattern
     /// A chunk or buffer size was zero or negative.
     case invalidChunkSize(Int)
+    /// ``MultiReplaceTransform`` was given no patterns at all.
+    case noPatterns
+    /// ``MultiReplaceTransform`` was given an empty pattern, at this
+    /// position (from 0) in its list.
+    case emptyPatternInList(index: Int)
 
     /// A one-line explanation.
     public var description: String {
@@ -21,6 +26,10 @@ public enum ByteFlowError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the pattern to find is empty"
         case .invalidChunkSize(let size):
             return "chunk size must be at least 1 byte (got \(size))"
+        case .noPatterns:
+            return "no patterns to find"
+        case .emptyPatternInList(let index):
+            return "pattern \(index + 1) of the list is empty"
         }
     }
 }

@@ -63,9 +63,15 @@ struct ReplaceRule: Equatable, Sendable {
 
 /// The operands and options of `byteflow replace`.
 struct ReplaceRequest: Equatable, Sendable {
-    /// The find-and-replace rules, applied in order (today exactly one: FIND
-    /// and REPLACEMENT). Options that add rules append here.
+    /// The find-and-replace rules: FIND and REPLACEMENT, or those of `-e`
+    /// (then those of `--pairs`, added when the command runs). Several rules
+    /// are applied in one pass, leftmost-first: where several FINDs match,
+    /// the first-listed wins.
     var rules: [ReplaceRule]
+    /// The file of `--pairs`: one `FIND<TAB>REPLACEMENT` per line.
+    var pairsFile: [UInt8]? = nil
+    /// `-I`: ASCII letters match either case.
+    var ignoresCase = false
     /// The streams to read, in order; their results are concatenated (or,
     /// with ``OutputSpec/inPlace``, each written back). Never empty:
     /// standard input when no FILE is given.
@@ -328,6 +334,9 @@ let replaceOptions = [
     OptionSpec("progress"),
     chunkSizeOption,
     OptionSpec("boxed"),
+    OptionSpec("expression", short: "e", takesValue: true),
+    OptionSpec("pairs", takesValue: true),
+    OptionSpec("ignore-case", short: "I"),
     helpOption,
     versionOption,
 ]
@@ -340,6 +349,7 @@ private func parseReplace(_ arguments: [[UInt8]]) throws(UsageError) -> Command 
     var output: [UInt8]? = nil
     var inPlace = false
     var count = false
+    var expressions: [[UInt8]] = []
     while let token = try scanner.next() {
         switch token {
         case .operand(let operand): operands.append(operand)
@@ -351,6 +361,13 @@ private func parseReplace(_ arguments: [[UInt8]]) throws(UsageError) -> Command 
         case .option("count", _): count = true
         case .option("stats", _): request.stats = true
         case .option("progress", _): request.progress = true
+        case .option("ignore-case", _): request.ignoresCase = true
+        case .option("expression", let value): expressions.append(value ?? [])
+        case .option("pairs", let value):
+            guard let value, !value.isEmpty else {
+                throw UsageError("the pairs file name is empty", topic: .replace)
+            }
+            request.pairsFile = value
         case .option("chunk-size", let value):
             request.chunkSize = try parseChunkSize(value ?? [], topic: .replace)
         case .option("output", let value):
@@ -362,19 +379,44 @@ private func parseReplace(_ arguments: [[UInt8]]) throws(UsageError) -> Command 
             throw UsageError("unhandled option '--\(name)'", topic: .replace)
         }
     }
-    // The first two operands are FIND and REPLACEMENT; the rest are files.
-    switch operands.count {
-    case 0: throw UsageError("missing FIND and REPLACEMENT operands", topic: .replace)
-    case 1: throw UsageError("missing REPLACEMENT operand after \(quoted(operands[0]))", topic: .replace)
-    default: break
+    let files: [InputSpec]
+    if !expressions.isEmpty || request.pairsFile != nil {
+        // The rules come from options: every operand is a file.
+        for expression in expressions {
+            var rule = try parseExpression(expression, keepingEscapes: escapes)
+            if escapes {
+                rule.find = try unescape(rule.find, role: "FIND", topic: .replace)
+                rule.replacement = try unescape(rule.replacement, role: "REPLACEMENT", topic: .replace)
+                guard !rule.find.isEmpty else {
+                    throw UsageError("FIND is empty in -e \(quoted(expression))", topic: .replace)
+                }
+            }
+            request.rules.append(rule)
+        }
+        files = operands.map(inputSpec)
+    } else {
+        // The first two operands are FIND and REPLACEMENT; the rest are files.
+        switch operands.count {
+        case 0: throw UsageError("missing FIND and REPLACEMENT operands", topic: .replace)
+        case 1: throw UsageError("missing REPLACEMENT operand after \(quoted(operands[0]))", topic: .replace)
+        default: break
+        }
+        let find = try escapes ? unescape(operands[0], role: "FIND", topic: .replace) : operands[0]
+        let replacement =
+            try escapes ? unescape(operands[1], role: "REPLACEMENT", topic: .replace) : operands[1]
+        guard !find.isEmpty else {
+            throw UsageError("FIND is empty: give at least one byte to search for", topic: .replace)
+        }
+        request.rules = [ReplaceRule(find: find, replacement: replacement)]
+        files = Array(operands.dropFirst(2).map(inputSpec))
     }
-    let find = try escapes ? unescape(operands[0], role: "FIND", topic: .replace) : operands[0]
-    let replacement = try escapes ? unescape(operands[1], role: "REPLACEMENT", topic: .replace) : operands[1]
-    guard !find.isEmpty else {
-        throw UsageError("FIND is empty: give at least one byte to search for", topic: .replace)
+    if (count || request.stats)
+        && (request.rules.count != 1 || request.pairsFile != nil || request.ignoresCase)
+    {
+        // Counts are derived from FIND's and REPLACEMENT's sizes, or counted
+        // by a case-sensitive single-pattern stage.
+        throw UsageError("--count and --stats take one FIND and REPLACEMENT, without -I", topic: .replace)
     }
-    request.rules = [ReplaceRule(find: find, replacement: replacement)]
-    let files = operands.dropFirst(2).map(inputSpec)
     if !files.isEmpty { request.inputs = files }
 
     if inPlace {
@@ -439,6 +481,50 @@ private func parseCompare(_ arguments: [[UInt8]]) throws(UsageError) -> Command 
     request.rule = ReplaceRule(find: find, replacement: replacement)
     if operands.count == 3 { request.input = inputSpec(operands[2]) }
     return .compare(request)
+}
+
+/// Splits `-e FIND=REPLACEMENT` at its first `=` that is not escaped. In
+/// FIND, `\=` stands for `=` and `\\` for `\` (with `keepingEscapes`, for
+/// `-x`, `\\` and every other escape are kept for `unescape`); any other
+/// backslash is itself. REPLACEMENT is taken as it is.
+///
+/// - Parameters:
+///   - text: The option's value.
+///   - keepingEscapes: Whether to leave `\\` as two bytes.
+/// - Returns: The rule.
+/// - Throws: ``UsageError`` if there is no unescaped `=` or FIND is empty.
+/// - Complexity: O(*n*) in the length of `text`.
+func parseExpression(_ text: [UInt8], keepingEscapes: Bool = false) throws(UsageError) -> ReplaceRule {
+    let backslash = UInt8(ascii: "\\")
+    let equals = UInt8(ascii: "=")
+    var find: [UInt8] = []
+    var index = 0
+    while index < text.count {
+        let byte = text[index]
+        if byte == equals {
+            guard !find.isEmpty else {
+                throw UsageError(
+                    "FIND is empty in -e \(quoted(text)): give at least one byte to search for",
+                    topic: .replace)
+            }
+            return ReplaceRule(find: find, replacement: Array(text[(index + 1)...]))
+        }
+        if byte == backslash && index + 1 < text.count
+            && (text[index + 1] == equals || (text[index + 1] == backslash && !keepingEscapes))
+        {
+            find.append(text[index + 1])
+            index += 2
+        } else if byte == backslash && index + 1 < text.count {
+            find += [byte, text[index + 1]]
+            index += 2
+        } else {
+            find.append(byte)
+            index += 1
+        }
+    }
+    throw UsageError(
+        "no '=' in -e \(quoted(text)): expected FIND=REPLACEMENT (write \\= for a '=' in FIND)",
+        topic: .replace)
 }
 
 private func inputSpec(_ operand: [UInt8]) -> InputSpec {

@@ -49,6 +49,8 @@ func helpText(_ topic: HelpTopic) -> String {
     case .replace:
         return """
             Usage: byteflow replace [OPTION]... FIND REPLACEMENT [FILE]...
+              or:  byteflow replace [OPTION]... -e FIND=REPLACEMENT... [FILE]...
+              or:  byteflow replace [OPTION]... --pairs PAIRS [FILE]...
 
             Copy each FILE to standard output, one after the other, replacing every
             occurrence of the bytes FIND with the bytes REPLACEMENT: leftmost,
@@ -60,7 +62,23 @@ func helpText(_ topic: HelpTopic) -> String {
             empty; an empty REPLACEMENT deletes every FIND. With no FILE, or when
             FILE is -, read standard input.
 
+            With -e or --pairs, several strings are replaced in one pass: at the
+            leftmost position where any FIND matches, the first-listed FIND that
+            matches there wins (as the regular expression FIND1|FIND2|... would in
+            Perl or Python; unlike sed -e ... -e ..., which applies them one after
+            the other). Replaced text is not searched again.
+
             Options:
+              -e, --expression=FIND=REPLACEMENT
+                                    add a pair, split at the first '='; write \\=
+                                    for a '=' in FIND and \\\\ for a backslash before
+                                    '=' (or use --pairs). May be repeated.
+                  --pairs=PAIRS     add the pairs in file PAIRS, one per line:
+                                    FIND, a TAB, REPLACEMENT (split at the first
+                                    TAB; empty lines are skipped), after those of -e
+              -I, --ignore-case     match ASCII letters in either case (other bytes
+                                    exactly); replacements are written as given.
+                                    -c and --stats take a single pair without -I.
               -o, --output=FILE     write to FILE instead of standard output (- is
                                     standard output). A regular FILE is replaced
                                     atomically, keeping its permissions, only if you
@@ -103,6 +121,8 @@ func helpText(_ topic: HelpTopic) -> String {
               byteflow replace -x '\\r\\n' '\\n' dos.txt > unix.txt
               gunzip -c log.gz | byteflow replace -x '\\t' ' ' | less
               byteflow replace -- -v --verbose run.sh
+              byteflow replace -I -e colour=color -e grey=gray essay.txt
+              byteflow replace --pairs renames.tsv -o out.log app.log
 
             Exit status: 0 on success, 1 if reading or writing failed (one line on
             standard error names the file and the reason), 2 if the command line is

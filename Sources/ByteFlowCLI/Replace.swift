@@ -20,7 +20,9 @@ struct FileCounts: Equatable {
     var bytesWritten: Int
 }
 
-/// `byteflow replace`: streams each input through a ``ReplaceTransform``,
+/// `byteflow replace`: streams each input through a ``MultiReplaceTransform``
+/// (one pass over all rules; a single case-sensitive rule is
+/// ``ReplaceTransform``'s search),
 /// into one output (standard output or `-o FILE`, the results concatenated
 /// like `sed`), back into each file (`-i`), or into a count (`-c`).
 ///
@@ -39,6 +41,8 @@ struct FileCounts: Equatable {
 ///   same regular file; ``ToolFailure/runtime(_:)`` if the output fails.
 func runReplace(_ request: ReplaceRequest, console: Console) throws(ToolFailure) -> Int32 {
     let started = monotonicNanoseconds()
+    var request = request
+    try addPairsFile(to: &request)
     let stages: StageSet
     do {
         stages = try StageSet(request, console: console)
@@ -187,7 +191,7 @@ private func refuseSameFile(_ inputs: [InputSpec], _ plan: OutputPlan, console: 
 
 /// The stages every input goes through, and how to run them.
 struct StageSet {
-    let transform: ReplaceTransform
+    let transform: MultiReplaceTransform
     let find: [UInt8]
     let replacement: [UInt8]
     let counting: Bool
@@ -214,7 +218,8 @@ struct StageSet {
         do {
             // Counting replaces with nothing: each match then shortens the
             // output by exactly FIND's length.
-            transform = try ReplaceTransform(find, with: counting ? [] : replacement)
+            transform = try makeReplaceTransform(
+                request.rules, ignoringCase: request.ignoresCase, counting: counting)
         } catch {
             throw FileFailure(error)
         }

@@ -1,4 +1,4 @@
-// libFuzzer entry point for ReplaceTransform, compiled into one module with
+// libFuzzer entry point for ReplaceTransform and MultiReplaceTransform, compiled into one module with
 // Sources/ByteFlow/*.swift by Tests/Fuzz/run.sh (not part of the SwiftPM
 // package).
 //
@@ -296,11 +296,56 @@ func checkDeepChain(_ testCase: Case, _ t: [ReplaceTransform], expected: [UInt8]
     check(boxed.sink(as: BufferSink.self)?.bytes == expected, "boxed deep chain output", testCase)
 }
 
+// MARK: MultiReplaceTransform
+
+/// Leftmost-first replacement of several patterns, one position at a time:
+/// at each position the first-listed pattern that matches there wins (ASCII
+/// letters compared without case if `ignoringCase`).
+func referenceMultiReplace(
+    _ input: [UInt8], _ pairs: [(pattern: [UInt8], replacement: [UInt8])], ignoringCase: Bool
+) -> [UInt8] {
+    func fold(_ byte: UInt8) -> UInt8 { ignoringCase && byte >= 65 && byte <= 90 ? byte + 32 : byte }
+    var output: [UInt8] = []
+    var i = 0
+    scan: while i < input.count {
+        for pair in pairs where i + pair.pattern.count <= input.count {
+            if pair.pattern.indices.allSatisfy({ fold(input[i + $0]) == fold(pair.pattern[$0]) }) {
+                output += pair.replacement
+                i += pair.pattern.count
+                continue scan
+            }
+        }
+        output.append(input[i])
+        i += 1
+    }
+    return output
+}
+
+/// The same case read another way: its stages as the pairs of one
+/// `MultiReplaceTransform` (one pass, leftmost-first), with and without
+/// case, specialized (run twice, so `finish` must reset) and boxed.
+func runMultiCase(_ testCase: Case) throws {
+    for ignoringCase in [false, true] {
+        let transform = try MultiReplaceTransform(testCase.stages, ignoringCase: ignoringCase)
+        let expected = referenceMultiReplace(testCase.stream, testCase.stages, ignoringCase: ignoringCase)
+        try checkSpecialized(testCase, transform, expected: expected)
+        var boxed = BoxedPipeline(
+            source: CutSource(testCase.stream, cuts: testCase.cuts), transforms: [transform],
+            sink: BufferSink())
+        let summary = try boxed.run()
+        check(
+            boxed.sink(as: BufferSink.self)?.bytes == expected, "multi boxed output, ci \(ignoringCase)",
+            testCase)
+        check(summary.bytesWritten == expected.count, "multi boxed bytesWritten", testCase)
+    }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzReplace(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let testCase = Case(UnsafeBufferPointer(start: data, count: size))
     do {
         try runCase(testCase)
+        try runMultiCase(testCase)
     } catch {
         fatalError("ByteFlow fuzz: unexpected error \(error)\n\(testCase.describe())")
     }

@@ -82,6 +82,14 @@ REPLACE = {
         [(b"a" * 16 + b"b" + b"a" * 16, b"")], b"aab" * 250 + b"a" * 16 + b"b" + b"a" * 16, repeat_to=30001),
     "long-alternating-chunks": replace_case(
         [(b"a" * 32 + b"b", b"X")], b"aab" * 280 + b"a" * 32 + b"b", repeat_to=50001, cuts=[64 * 64, 3, 0]),
+    # Read as one MultiReplaceTransform too: order, prefixes, case, and an
+    # inherited match that an earlier start overrides (`abca`: `bca` beats `c`).
+    "multi-prefix-order": replace_case(
+        [(b"Hello", b"Hi"), (b"Hell", b"Heaven"), (b"hELLO", b"!")], b"Hello, Hell, HELLO hell", cuts=[3, 1]),
+    "multi-inherited-match": replace_case([(b"bca", b"1"), (b"abcab", b"2"), (b"c", b"")], b"abcab abca abc",
+                                          cuts=[2, 5]),
+    "multi-adversarial": replace_case([(b"a" * 30 + b"b", b"L"), (b"a", b"s")], b"a" * 61 + b"b",
+                                      repeat_to=2000, cuts=[64 * 3, 7]),
 }
 
 # Tokens the argument decoder substitutes for one-byte pieces 0x80 + i; keep

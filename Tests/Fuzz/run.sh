@@ -41,8 +41,8 @@ build_target() {
     local name=$1
     shift
     echo "== building fuzz-$name"
-    swiftc -O -sanitize=fuzzer,address -parse-as-library -swift-version 6 \
-        -module-name "FuzzTarget" -package-name ByteFlow "${linker[@]}" "$@" -o "$build/fuzz-$name"
+    swiftc -O -sanitize=fuzzer,address -parse-as-library -swift-version 6 -package-name ByteFlow \
+        -module-name "FuzzTarget" "${linker[@]}" "$@" -o "$build/fuzz-$name"
 }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/byteflow-fuzz.XXXXXX")

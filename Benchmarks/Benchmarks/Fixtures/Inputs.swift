@@ -75,6 +75,10 @@ public enum TextInput {
         return Array(text.prefix(byteCount))
     }
 
+    /// The words ``sparse(byteCount:elvisEvery:seed:)`` draws from, for
+    /// benchmarks that search for them.
+    public static var vocabularyWords: [String] { vocabulary }
+
     /// Word-like text: words from a fixed vocabulary separated by spaces and
     /// the odd newline, with one `elvis` about every `elvisEvery` bytes.
     ///
