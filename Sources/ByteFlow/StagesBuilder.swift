@@ -32,7 +32,7 @@ extension Pipeline {
     ///   - stages: One to ``maximumChainDepth`` transforms, composed by
     ///     ``StagesBuilder`` into a right-nested ``Chain``.
     /// - Throws: Whatever building a stage throws (a ``ByteFlowError`` from
-    ///   ``ReplaceTransform/init(_:with:)``, say), unchanged.
+    ///   ``ReplaceTransform/init(_:with:)-([UInt8],_)``, say), unchanged.
     @inlinable
     public init<Failure: Error>(
         from source: Source, into sink: Sink, @StagesBuilder _ stages: () throws(Failure) -> Transform
