@@ -39,7 +39,7 @@ extension ByteTransform {
         var run = _Run(sink: _take(&sink))
         defer { _restore(&sink, run.metered.base) }
         var iterator = chunks.makeAsyncIterator()
-        while true {
+        while !isFinished {
             let chunk: [UInt8]
             do {
                 try Task.checkCancellation()

@@ -171,6 +171,11 @@ internal struct _BoxedStages: ByteTransform {
         }
     }
 
+    /// Finished when any stage is, by ``Chain``'s rule (see
+    /// ``ByteTransform/isFinished``): one dynamic call per stage per chunk.
+    @usableFromInline
+    var isFinished: Bool { stages.contains { $0.isFinished } }
+
     @usableFromInline
     mutating func finish<Next: ByteSink>(into next: inout Next) throws {
         try Self.withTerminal(&next) { terminal in

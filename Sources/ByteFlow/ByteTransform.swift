@@ -31,6 +31,25 @@
 ///   bytes back should override it with something cheaper (clear a counter),
 ///   because a failed run no longer pushes held bytes through the downstream
 ///   stages to get rid of them.
+/// - **`isFinished`** lets a stage end the run early. When it returns
+///   `true`, no further input can change what the stage (and so the
+///   pipeline) writes: the run loop stops reading the source, then finishes
+///   the transform and flushes the sink as usual. The run loops ask after
+///   every chunk (and before the first), so a run reads at most one chunk
+///   past the point where the stage became finished. The default is a
+///   constant `false`, which the optimizer folds away: a stage that never
+///   finishes early implements nothing. ``PrefixTransform`` is finished once
+///   its limit has passed. Stopping early is visible upstream: stages before
+///   a finished one (counters, progress, framers that would throw on a later
+///   oversized frame) do not see the unread rest, exactly as if the source
+///   had ended there. Return to `false` in ``finish(into:)`` and
+///   ``reset()``, since the next stream starts afresh.
+/// - **Composition.** A ``Chain`` is finished when *either* stage is: a
+///   finished first stage writes nothing more, and a finished second stage
+///   discards whatever the first would still write (including what the
+///   first holds back, which ``finish(into:)`` still passes down to be
+///   discarded). A ``BoxedPipeline`` is finished when any of its stages is,
+///   by the same rule.
 /// - **`Sendable`.** Declare it when the stored properties allow: pipelines
 ///   of `Sendable` stages are `Sendable` and can move to another task.
 /// - **`_ChainDepth`** is ByteFlow's bookkeeping for appending stages (see
@@ -58,6 +77,18 @@ public protocol ByteTransform {
     /// begin with bytes this one held back.
     mutating func reset()
 
+    /// Whether no further input can change this transform's output, so that
+    /// the run may stop reading its source.
+    ///
+    /// The run loops of ``Pipeline``, ``BoxedPipeline`` and the async runs
+    /// check it before reading each chunk; when it is `true` they stop
+    /// reading, then finish the transform and flush the sink as usual. The
+    /// default is `false`. It must be `false` again after ``finish(into:)``
+    /// and ``reset()``.
+    ///
+    /// - Complexity: Must be O(1); it is read once per chunk.
+    var isFinished: Bool { get }
+
     /// How many stages this transform counts as when stages are appended to
     /// it: 1 for any transform, one more than its second stage for a
     /// ``Chain``. Appending selects its overload by this type, which is what
@@ -78,6 +109,12 @@ public enum _ChainDepthOne: _ChainDepthMarker {}
 public enum _ChainDepthSucc<Inner: _ChainDepthMarker>: _ChainDepthMarker {}
 
 extension ByteTransform {
+    /// `false`: a transform is never finished early unless it says so. The
+    /// constant folds away in a specialized run, so the check costs nothing
+    /// for stages that do not implement it.
+    @inlinable
+    public var isFinished: Bool { false }
+
     /// Writes nothing: a transform that holds nothing back has nothing to
     /// finish.
     @inlinable

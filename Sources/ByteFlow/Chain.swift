@@ -47,6 +47,12 @@ public struct Chain<First: ByteTransform, Second: ByteTransform>: ByteTransform 
         try second.finish(into: &next)
     }
 
+    /// Whether either stage is finished: a finished ``first`` writes nothing
+    /// more, and a finished ``second`` discards whatever ``first`` would
+    /// still write (see ``ByteTransform/isFinished``).
+    @inlinable
+    public var isFinished: Bool { first.isFinished || second.isFinished }
+
     /// Resets both stages, writing nothing.
     @inlinable
     public mutating func reset() {

@@ -126,6 +126,11 @@ public struct Pipeline<Source: ByteSource, Transform: ByteTransform, Sink: ByteS
     /// Runs the stream from the source through the transform into the sink,
     /// then finishes the transform and flushes the sink.
     ///
+    /// The source is read until it ends, or until the transform reports
+    /// ``ByteTransform/isFinished`` (a ``PrefixTransform`` past its limit),
+    /// whichever comes first; in the second case the source is left where
+    /// reading stopped.
+    ///
     /// - Returns: How many bytes were read and written.
     /// - Throws: ``PipelineError``, naming the stage that failed, the bytes
     ///   read and written until then, and the stage's own error.
@@ -151,7 +156,10 @@ internal func _runPipeline<Source: ByteSource, Transform: ByteTransform, Sink: B
     var run = _Run(sink: _take(&sink))
     defer { _restore(&sink, run.metered.base) }
     do {
-        while try source.read({ chunk in try run.process(chunk, through: &transform) }) {}
+        // `isFinished` is a constant `false` for most stages and folds away;
+        // a finished stage (a `PrefixTransform` past its limit) ends reading.
+        while !transform.isFinished, try source.read({ chunk in try run.process(chunk, through: &transform) })
+        {}
     } catch {
         // A `PipelineError` thrown by `run` already names its stage; anything
         // else is the source's own.

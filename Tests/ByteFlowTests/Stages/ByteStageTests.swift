@@ -80,12 +80,11 @@ struct ByteStageTests {
         }
     }
 
-    @Test("prefix(n) and dropFirst(n) as transforms", arguments: [0, 1, 5, 79, 1000, 100_000])
+    @Test("dropFirst(n) as a transform", arguments: [0, 1, 5, 79, 1000, 100_000])
     func prefixAndSkip(n: Int) {
         for (input, cuts) in inputs(seed: 13) {
-            #expect(
-                expectEveryChunking(
-                    of: input, through: PrefixTransform(n), gives: Array(input.prefix(n)), in: cuts))
+            // PrefixTransform stops the run early, so it is swept with its
+            // read counts in EarlyStopTests.
             #expect(
                 expectEveryChunking(
                     of: input, through: DropFirstTransform(n), gives: Array(input.dropFirst(n)), in: cuts))

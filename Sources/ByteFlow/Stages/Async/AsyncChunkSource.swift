@@ -137,7 +137,7 @@ public struct AsyncChunkSource<Chunks: AsyncSequence> where Chunks.Element: Byte
         var run = _Run(sink: _take(&sink))
         defer { _restore(&sink, run.metered.base) }
         var iterator = chunks.makeAsyncIterator()
-        while true {
+        while !transform.isFinished {
             let chunk: Chunks.Element
             do {
                 try Task.checkCancellation()
@@ -166,7 +166,7 @@ public struct AsyncChunkSource<Chunks: AsyncSequence> where Chunks.Element: Byte
                 }
                 if let failure { throw failure }
                 offset = end
-            } while offset < count
+            } while offset < count && !transform.isFinished
         }
         try run.finish(&transform)
         return run.summary

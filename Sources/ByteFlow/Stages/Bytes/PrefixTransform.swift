@@ -7,13 +7,12 @@
 /// try pipeline.run()  // "hello"
 /// ```
 ///
-/// A transform cannot stop its pipeline's source: the run still reads the
-/// whole stream, and this stage drops what comes after the limit (the
-/// bytes are forwarded as sub-spans, never copied). To stop *reading* once
-/// the limit is reached, limit the source instead with
-/// ``ByteSource/prefix(_:)``, which ends the stream there. ``isComplete``
-/// says when nothing more will pass, for a run loop that learns to stop
-/// early.
+/// The bytes are forwarded as sub-spans, never copied. Once the limit has
+/// passed, the stage reports ``isFinished`` and the run stops reading its
+/// source (within one chunk), anywhere in a chain and in every kind of run
+/// (``Pipeline``, ``BoxedPipeline``, the async runs); stages before it then
+/// see no more input either. ``ByteSource/prefix(_:)`` limits the source
+/// itself, which also ends the stream exactly at the limit.
 @frozen
 public struct PrefixTransform: ByteTransform, Sendable {
     /// The number of bytes passed on per stream.
@@ -30,9 +29,9 @@ public struct PrefixTransform: ByteTransform, Sendable {
     }
 
     /// Whether the limit has been reached in this stream: every later byte is
-    /// discarded.
+    /// discarded, so the run stops reading (see ``ByteTransform/isFinished``).
     @inlinable
-    public var isComplete: Bool { _passed == limit }
+    public var isFinished: Bool { _passed == limit }
 
     /// Forwards the part of `chunk` below the limit as a sub-span.
     ///
