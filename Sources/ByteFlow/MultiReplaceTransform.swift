@@ -61,8 +61,8 @@
 ///
 /// - Complexity: Processing is O(*n*) for *n* input bytes, also on
 ///   adversarial input such as `a^31 b` listed before `a` over a run of `a`
-///   (16 MiB: 3.78 s before the restarts were precomputed, now as fast as
-///   `a^31 b` alone; `Documentation/Benchmarks.md`), plus O(*m*) per chunk
+///   (16 MiB: 0.70 s before the restarts were precomputed, 0.14–0.18 s
+///   now; `Documentation/Benchmarks.md`), plus O(*m*) per chunk
 ///   for the held-back bytes of a longest pattern of *m* bytes. Pattern
 ///   lists whose restart set-up would exceed its budget (see
 ///   `MultiPatternAutomaton.swift`) fall back to O(*n* × *m* / *s*) for a

@@ -199,6 +199,18 @@ struct MultiReplaceTransformTests {
                     in: chunkings(for: input.count, randomCount: 3, using: &random), "k \(k)")
             }
         }
+        // A restart whose re-read bytes hold a whole match and its end: after
+        // `ab` wins over `abcdeW`, `cd` must still be found inside `cde`.
+        let pairs = [
+            (pattern: utf8("abcdeW"), replacement: utf8("1")), (utf8("ab"), utf8("2")),
+            (utf8("cdz"), utf8("3")), (utf8("cd"), utf8("4")),
+        ]
+        let input = utf8("abcdeQ abcdeW abcdz abcd")
+        let expected = referenceMultiReplace(input, pairs, ignoringCase: false)
+        #expect(expected == utf8("24eQ 1 23 24"))
+        expectEveryChunking(
+            of: input, through: try MultiReplaceTransform(pairs), gives: expected,
+            in: chunkings(for: input.count, using: &random))
     }
 
     /// Randomized adversarial shapes: every pattern is a prefix of one base
