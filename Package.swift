@@ -1,4 +1,5 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
+// 6.2: the library's API takes `RawSpan`, which needs the Swift 6.2 toolchain.
 import PackageDescription
 
 // ByteFlow has no package dependencies on purpose: a user who adds it gets
@@ -29,9 +30,15 @@ let package = Package(
             dependencies: ["ByteFlowCLI"],
             path: "Sources/byteflow"
         ),
+        // A compile-time proof that the specialized replace path allocates
+        // nothing (`@_noAllocation`); built by CI, no product.
+        .target(
+            name: "AllocationGuard",
+            dependencies: ["ByteFlow"]
+        ),
         .testTarget(
             name: "ByteFlowTests",
-            dependencies: ["ByteFlow", "ByteFlowCLI"]
+            dependencies: ["ByteFlow", "ByteFlowCLI", "AllocationGuard"]
         ),
     ],
     swiftLanguageModes: [.v6]

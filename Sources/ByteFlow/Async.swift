@@ -34,77 +34,24 @@ extension ByteTransform {
     public mutating func run<Chunks: AsyncSequence, Sink: ByteSink>(
         _ chunks: Chunks, into sink: inout Sink
     ) async throws(PipelineError) -> PipelineSummary where Chunks.Element == [UInt8] {
-        var bytesRead = 0
-        var bytesWritten = 0
+        // The same `_Run` as `Pipeline.run()`: counting, stage attribution and
+        // reset live there; only the loop that fetches chunks differs.
+        var run = _Run(sink: _take(&sink))
+        defer { _restore(&sink, run.metered.base) }
         var iterator = chunks.makeAsyncIterator()
-        do throws(PipelineError) {
-            while true {
-                let chunk: [UInt8]
-                do {
-                    try Task.checkCancellation()
-                    guard let next = try await iterator.next() else { break }
-                    chunk = next
-                } catch {
-                    throw PipelineError(
-                        stage: .source, bytesRead: bytesRead, bytesWritten: bytesWritten, underlying: error)
-                }
-                bytesRead &+= chunk.count
-                try _processOneChunk(
-                    chunk.span.bytes, into: &sink, bytesRead: bytesRead, bytesWritten: &bytesWritten)
+        while true {
+            let chunk: [UInt8]
+            do {
+                try Task.checkCancellation()
+                guard let next = try await iterator.next() else { break }
+                chunk = next
+            } catch {
+                throw run.fail(.source, error, resetting: &self)
             }
-            try _finishStream(into: &sink, bytesRead: bytesRead, bytesWritten: &bytesWritten)
-        } catch {
-            // As in `Pipeline.run()`: return to the initial state, so that the
-            // next run does not begin with bytes this one held back.
-            var discard = DiscardSink()
-            try? finish(into: &discard)
-            throw error
+            try run.process(chunk.span.bytes, through: &self)
         }
-        return PipelineSummary(bytesRead: bytesRead, bytesWritten: bytesWritten)
-    }
-
-    /// One chunk of an async run: process, count, and tag a failure with its
-    /// stage.
-    @inlinable
-    internal mutating func _processOneChunk<Sink: ByteSink>(
-        _ chunk: RawSpan, into sink: inout Sink, bytesRead: Int, bytesWritten: inout Int
-    ) throws(PipelineError) {
-        try _metered(into: &sink, bytesRead: bytesRead, bytesWritten: &bytesWritten) { transform, metered in
-            try transform.process(chunk, into: &metered)
-        }
-    }
-
-    /// The end of an async run: finish the transform, flush the sink.
-    @inlinable
-    internal mutating func _finishStream<Sink: ByteSink>(
-        into sink: inout Sink, bytesRead: Int, bytesWritten: inout Int
-    ) throws(PipelineError) {
-        try _metered(into: &sink, bytesRead: bytesRead, bytesWritten: &bytesWritten) { transform, metered in
-            try transform.finish(into: &metered)
-            try metered.flush()
-        }
-    }
-
-    /// Runs `body` with the sink lent to a ``_MeteredSink``, adds what it
-    /// wrote to `bytesWritten`, and turns an error into a ``PipelineError``
-    /// naming the sink or the transform.
-    @inlinable
-    internal mutating func _metered<Sink: ByteSink>(
-        into sink: inout Sink, bytesRead: Int, bytesWritten: inout Int,
-        _ body: (inout Self, inout _MeteredSink<Sink>) throws -> Void
-    ) throws(PipelineError) {
-        var metered = _MeteredSink(base: _take(&sink))
-        defer {
-            _restore(&sink, metered.base)
-            bytesWritten &+= metered.bytesWritten
-        }
-        do {
-            try body(&self, &metered)
-        } catch {
-            throw PipelineError(
-                stage: metered.failed ? .sink : .transform, bytesRead: bytesRead,
-                bytesWritten: bytesWritten &+ metered.bytesWritten, underlying: error)
-        }
+        try run.finish(&self)
+        return run.summary
     }
 }
 

@@ -75,6 +75,40 @@ public struct BoxedPipeline {
     }
 }
 
+extension BoxedPipeline {
+    /// Makes the pipeline ready to run its stream again: resets the source
+    /// and the sink if they are ``Resettable`` (an in-memory source rewinds, a
+    /// memory sink empties and keeps its capacity). The transforms need
+    /// nothing: a run leaves them in their initial state, successful or not.
+    ///
+    /// Each end is cast to `any Resettable` and moved out of its property
+    /// while it is reset, so that its box is not shared and resetting copies
+    /// nothing.
+    ///
+    /// - Returns: `true` if both ends were reset, `false` if either is not
+    ///   ``Resettable`` (that one is left as it was).
+    /// - Complexity: Two dynamic casts plus the cost of the two resets.
+    @discardableResult
+    public mutating func reset() -> Bool {
+        var resetBoth = true
+        if var source = self.source as? any ByteSource & Resettable {
+            self.source = _EmptySource()  // the only reference left is `source`
+            source.reset()
+            self.source = source
+        } else {
+            resetBoth = false
+        }
+        if var sink = self.sink as? any ByteSink & Resettable {
+            self.sink = DiscardSink()
+            sink.reset()
+            self.sink = sink
+        } else {
+            resetBoth = false
+        }
+        return resetBoth
+    }
+}
+
 /// A placeholder that lets ``BoxedPipeline/run()`` move the real source out
 /// of its property for the duration of a run.
 @usableFromInline

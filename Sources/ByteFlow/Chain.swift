@@ -1,10 +1,14 @@
 /// Two transforms run one after the other: the output of `first` is the input
 /// of `second`.
 ///
-/// You rarely name this type: ``TransformedSource/transformed(by:)`` and
-/// ``ByteTransform/followed(by:)`` build it. Nesting chains gives a type that
-/// spells out the whole pipeline (`Chain<Chain<A, B>, C>`), which is what lets
-/// the compiler specialize and inline every stage into one loop.
+/// You rarely name this type: `transformed(by:)`, `followed(by:)` and
+/// ``StagesBuilder`` build it, always nested to the right
+/// (`Chain<A, Chain<B, Chain<C, D>>>`). That shape spells out the whole
+/// pipeline in one type, which lets the compiler specialize and inline every
+/// stage into one loop, at any depth; a chain nested to the left
+/// (`Chain<Chain<A, B>, C>`) stops being specialized after a few levels (see
+/// Documentation/Design.md, "Deep chains"). Appending is limited to
+/// ``maximumChainDepth`` stages, checked at compile time.
 @frozen
 public struct Chain<First: ByteTransform, Second: ByteTransform>: ByteTransform {
     /// The stage that sees the input first.
@@ -42,13 +46,29 @@ public struct Chain<First: ByteTransform, Second: ByteTransform>: ByteTransform 
         }
         try second.finish(into: &next)
     }
+
+    /// Resets both stages, writing nothing.
+    @inlinable
+    public mutating func reset() {
+        first.reset()
+        second.reset()
+    }
+
+    /// One more than the depth of ``second``: chains count their depth along
+    /// the right-hand spine, the one appending grows.
+    public typealias _ChainDepth = _ChainDepthSucc<Second._ChainDepth>
 }
 
-extension ByteTransform {
+extension Chain: Sendable where First: Sendable, Second: Sendable {}
+
+extension ByteTransform where _ChainDepth == _ChainDepthOne {
     /// Returns a transform that runs this one, then `next`.
     ///
     /// Use it to build a reusable stack of stages apart from any source:
-    /// `let clean = trimmer.followed(by: replace)`.
+    /// `let clean = trimmer.followed(by: replace)`. Appending to a chain
+    /// (`a.followed(by: b).followed(by: c)`) keeps it nested to the right, up
+    /// to ``maximumChainDepth`` stages; past that it does not compile. In code
+    /// generic over a stage whose depth is unknown, write `Chain(stage, next)`.
     ///
     /// - Parameter next: The transform that receives this one's output.
     /// - Returns: A ``Chain`` of the two.
@@ -58,88 +78,12 @@ extension ByteTransform {
     }
 }
 
-// Why the overloads below: a chain must nest to the right,
-// `Chain<A, Chain<B, Chain<C, D>>>`, to be specialized. Processing a chunk
-// recurses through `Chain.process`; nested to the right, each level calls it
-// with a smaller `Self` and the same downstream type. Nested to the left, as
-// plain appending would build it, each level calls it with a *larger*
-// downstream type (`_TransformSink<D, Next>`, then `_TransformSink<C, ...>`),
-// which the optimizer takes for an infinite specialization loop: it stops
-// specializing after two levels and runs the rest as unspecialized generic
-// code, slower than the boxed pipeline. Swift cannot express "append to the
-// innermost chain" for any depth (that needs generic associated types), so
-// appending is spelled out up to eight stages, as SwiftUI's builders once
-// were. Deeper chains still run correctly; build them from right-nested
-// parts (`a.followed(by: b.followed(by: c))`) to keep them specialized.
-extension Chain {
-    /// Appends `next` as stage 3, keeping the chain nested to the right.
-    @inlinable
-    public func followed<Next: ByteTransform>(
-        by next: Next
-    ) -> Chain<First, Chain<Second, Next>> {
-        .init(first, second.followed(by: next))
-    }
-
-    /// Appends `next` as stage 4, keeping the chain nested to the right.
-    @inlinable
-    public func followed<S1: ByteTransform, S2: ByteTransform, Next: ByteTransform>(
-        by next: Next
-    ) -> Chain<First, Chain<S1, Chain<S2, Next>>>
-    where Second == Chain<S1, S2> {
-        .init(first, second.followed(by: next))
-    }
-
-    /// Appends `next` as stage 5, keeping the chain nested to the right.
-    @inlinable
-    public func followed<S1: ByteTransform, S2: ByteTransform, S3: ByteTransform, Next: ByteTransform>(
-        by next: Next
-    ) -> Chain<First, Chain<S1, Chain<S2, Chain<S3, Next>>>>
-    where Second == Chain<S1, Chain<S2, S3>> {
-        .init(first, second.followed(by: next))
-    }
-
-    /// Appends `next` as stage 6, keeping the chain nested to the right.
-    @inlinable
-    public func followed<
-        S1: ByteTransform, S2: ByteTransform, S3: ByteTransform, S4: ByteTransform, Next: ByteTransform
-    >(
-        by next: Next
-    ) -> Chain<First, Chain<S1, Chain<S2, Chain<S3, Chain<S4, Next>>>>>
-    where Second == Chain<S1, Chain<S2, Chain<S3, S4>>> {
-        .init(first, second.followed(by: next))
-    }
-
-    /// Appends `next` as stage 7, keeping the chain nested to the right.
-    @inlinable
-    public func followed<
-        S1: ByteTransform, S2: ByteTransform, S3: ByteTransform, S4: ByteTransform, S5: ByteTransform,
-        Next: ByteTransform
-    >(
-        by next: Next
-    ) -> Chain<First, Chain<S1, Chain<S2, Chain<S3, Chain<S4, Chain<S5, Next>>>>>>
-    where Second == Chain<S1, Chain<S2, Chain<S3, Chain<S4, S5>>>> {
-        .init(first, second.followed(by: next))
-    }
-
-    /// Appends `next` as stage 8, keeping the chain nested to the right.
-    @inlinable
-    public func followed<
-        S1: ByteTransform, S2: ByteTransform, S3: ByteTransform, S4: ByteTransform, S5: ByteTransform,
-        S6: ByteTransform, Next: ByteTransform
-    >(
-        by next: Next
-    ) -> Chain<First, Chain<S1, Chain<S2, Chain<S3, Chain<S4, Chain<S5, Chain<S6, Next>>>>>>>
-    where Second == Chain<S1, Chain<S2, Chain<S3, Chain<S4, Chain<S5, S6>>>>> {
-        .init(first, second.followed(by: next))
-    }
-}
-
 /// A transform that forwards every chunk unchanged.
 ///
 /// It is the transform of a pipeline built with ``ByteSource/into(_:)``, and
 /// a baseline in benchmarks: any cost it shows is the cost of composition.
 @frozen
-public struct PassThroughTransform: ByteTransform {
+public struct PassThroughTransform: ByteTransform, Sendable {
     /// Creates a pass-through stage.
     @inlinable
     public init() {}

@@ -170,7 +170,7 @@ internal final class _ByteStorage {
 /// Use it to measure a source and its transforms without the cost of storing
 /// the output.
 @frozen
-public struct DiscardSink: ByteSink {
+public struct DiscardSink: ByteSink, Sendable {
     @usableFromInline internal var _byteCount: Int
 
     /// Bytes written since creation or the last ``reset()``.

@@ -2,7 +2,10 @@
 /// for its sink.
 ///
 /// Build one with ``ByteSource/transformed(by:)``, add stages with
-/// ``transformed(by:)`` and finish it with ``into(_:)``.
+/// `transformed(by:)` and finish it with ``into(_:)``. Appending keeps the
+/// chain of stages nested to the right, the shape that stays specialized, up
+/// to ``maximumChainDepth`` stages; appending one more does not compile, and
+/// the message says what to do.
 @frozen
 public struct TransformedSource<Source: ByteSource, Transform: ByteTransform> {
     /// The stream's producer.
@@ -21,19 +24,6 @@ public struct TransformedSource<Source: ByteSource, Transform: ByteTransform> {
         self.transform = transform
     }
 
-    /// Appends a stage.
-    ///
-    /// - Parameter next: A transform that receives the output of the stages so
-    ///   far.
-    /// - Returns: The same source with `Chain<Transform, Next>` as its
-    ///   transform.
-    @inlinable
-    public func transformed<Next: ByteTransform>(
-        by next: Next
-    ) -> TransformedSource<Source, Chain<Transform, Next>> {
-        TransformedSource<Source, Chain<Transform, Next>>(source: source, transform: Chain(transform, next))
-    }
-
     /// Completes the pipeline with a sink.
     ///
     /// - Parameter sink: Where the output goes. The pipeline holds it; read it
@@ -42,85 +32,6 @@ public struct TransformedSource<Source: ByteSource, Transform: ByteTransform> {
     @inlinable
     public func into<Sink: ByteSink>(_ sink: Sink) -> Pipeline<Source, Transform, Sink> {
         Pipeline(source: source, transform: transform, sink: sink)
-    }
-}
-
-// Appending to a chain keeps it nested to the right, which is what keeps a
-// long pipeline specialized: see the note above `extension Chain` in
-// Chain.swift.
-extension TransformedSource {
-    /// Appends a stage as stage 3, keeping the chain nested to the right.
-    @inlinable
-    public func transformed<T1: ByteTransform, T2: ByteTransform, Next: ByteTransform>(
-        by next: Next
-    ) -> TransformedSource<Source, Chain<T1, Chain<T2, Next>>>
-    where Transform == Chain<T1, T2> {
-        TransformedSource<Source, Chain<T1, Chain<T2, Next>>>(
-            source: source, transform: transform.followed(by: next))
-    }
-
-    /// Appends a stage as stage 4, keeping the chain nested to the right.
-    @inlinable
-    public func transformed<T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, Next: ByteTransform>(
-        by next: Next
-    ) -> TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Next>>>>
-    where Transform == Chain<T1, Chain<T2, T3>> {
-        TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Next>>>>(
-            source: source, transform: transform.followed(by: next))
-    }
-
-    /// Appends a stage as stage 5, keeping the chain nested to the right.
-    @inlinable
-    public func transformed<
-        T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, T4: ByteTransform, Next: ByteTransform
-    >(
-        by next: Next
-    ) -> TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Next>>>>>
-    where Transform == Chain<T1, Chain<T2, Chain<T3, T4>>> {
-        TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Next>>>>>(
-            source: source, transform: transform.followed(by: next))
-    }
-
-    /// Appends a stage as stage 6, keeping the chain nested to the right.
-    @inlinable
-    public func transformed<
-        T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, T4: ByteTransform, T5: ByteTransform,
-        Next: ByteTransform
-    >(
-        by next: Next
-    ) -> TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Next>>>>>>
-    where Transform == Chain<T1, Chain<T2, Chain<T3, Chain<T4, T5>>>> {
-        TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Next>>>>>>(
-            source: source, transform: transform.followed(by: next))
-    }
-
-    /// Appends a stage as stage 7, keeping the chain nested to the right.
-    @inlinable
-    public func transformed<
-        T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, T4: ByteTransform, T5: ByteTransform,
-        T6: ByteTransform, Next: ByteTransform
-    >(
-        by next: Next
-    ) -> TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, Next>>>>>>>
-    where Transform == Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, T6>>>>> {
-        TransformedSource<Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, Next>>>>>>>(
-            source: source, transform: transform.followed(by: next))
-    }
-
-    /// Appends a stage as stage 8, keeping the chain nested to the right.
-    @inlinable
-    public func transformed<
-        T1: ByteTransform, T2: ByteTransform, T3: ByteTransform, T4: ByteTransform, T5: ByteTransform,
-        T6: ByteTransform, T7: ByteTransform, Next: ByteTransform
-    >(
-        by next: Next
-    ) -> TransformedSource<
-        Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, Chain<T7, Next>>>>>>>
-    >
-    where Transform == Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, T7>>>>>> {
-        TransformedSource<
-            Source, Chain<T1, Chain<T2, Chain<T3, Chain<T4, Chain<T5, Chain<T6, Chain<T7, Next>>>>>>>
-        >(source: source, transform: transform.followed(by: next))
     }
 }
 
@@ -152,6 +63,8 @@ extension ByteSource {
         Pipeline(source: self, transform: PassThroughTransform(), sink: sink)
     }
 }
+
+extension TransformedSource: Sendable where Source: Sendable, Transform: Sendable {}
 
 /// What one run of a pipeline moved.
 public struct PipelineSummary: Sendable, Equatable, CustomStringConvertible {
@@ -227,40 +140,89 @@ public struct Pipeline<Source: ByteSource, Transform: ByteTransform, Sink: ByteS
 
 /// The run loop shared by ``Pipeline`` and ``BoxedPipeline``: generic, so it is
 /// specialized for a pipeline's concrete stages, and runs with existential
-/// stages too.
+/// stages too. The async run (Async.swift) drives the same ``_Run`` from an
+/// `AsyncSequence`.
 @inlinable
 internal func _runPipeline<Source: ByteSource, Transform: ByteTransform, Sink: ByteSink>(
     source: inout Source,
     transform: inout Transform,
     sink: inout Sink
 ) throws(PipelineError) -> PipelineSummary {
-    var bytesRead = 0
-    var inBody = false
-    var metered = _MeteredSink(base: _take(&sink))
-    defer { _restore(&sink, metered.base) }
+    var run = _Run(sink: _take(&sink))
+    defer { _restore(&sink, run.metered.base) }
     do {
-        while try source.read({ chunk in
-            inBody = true
-            bytesRead &+= chunk.byteCount
-            try transform.process(chunk, into: &metered)
-            inBody = false
-        }) {}
-        inBody = true
-        try transform.finish(into: &metered)
-        inBody = false
-        try metered.flush()
+        while try source.read({ chunk in try run.process(chunk, through: &transform) }) {}
     } catch {
-        let stage: PipelineError.Stage = metered.failed ? .sink : (inBody ? .transform : .source)
-        // Return the stages to their initial state, so that a reused
-        // pipeline's next stream does not begin with bytes this one held
-        // back. What they still held is discarded.
-        var discard = DiscardSink()
-        try? transform.finish(into: &discard)
-        throw PipelineError(
+        // A `PipelineError` thrown by `run` already names its stage; anything
+        // else is the source's own.
+        throw run.failedStage != nil
+            ? error as! PipelineError : run.fail(.source, error, resetting: &transform)
+    }
+    try run.finish(&transform)
+    return run.summary
+}
+
+/// One run of a pipeline, whatever feeds it: counts the bytes read and
+/// written, names the stage that failed, and resets the transform after a
+/// failure so that the next run does not begin with bytes this one held
+/// back. It owns the sink during the run (see Lending.swift for why it does
+/// not point to it).
+@frozen
+@usableFromInline
+internal struct _Run<Sink: ByteSink> {
+    @usableFromInline var metered: _MeteredSink<Sink>
+    @usableFromInline var bytesRead = 0
+    /// Set when this run threw a ``PipelineError`` of its own.
+    @usableFromInline var failedStage: PipelineError.Stage?
+
+    @inlinable
+    init(sink: Sink) {
+        metered = _MeteredSink(base: sink)
+    }
+
+    @inlinable
+    var summary: PipelineSummary {
+        PipelineSummary(bytesRead: bytesRead, bytesWritten: metered.bytesWritten)
+    }
+
+    /// Passes one chunk of the stream through `transform` into the sink.
+    @inlinable
+    mutating func process<Transform: ByteTransform>(
+        _ chunk: RawSpan, through transform: inout Transform
+    ) throws(PipelineError) {
+        bytesRead &+= chunk.byteCount
+        do {
+            try transform.process(chunk, into: &metered)
+        } catch {
+            throw fail(metered.failed ? .sink : .transform, error, resetting: &transform)
+        }
+    }
+
+    /// Ends the stream: finishes `transform` into the sink, then flushes it.
+    @inlinable
+    mutating func finish<Transform: ByteTransform>(_ transform: inout Transform) throws(PipelineError) {
+        do {
+            try transform.finish(into: &metered)
+            try metered.flush()
+        } catch {
+            throw fail(metered.failed ? .sink : .transform, error, resetting: &transform)
+        }
+    }
+
+    /// Resets `transform` (see ``ByteTransform/reset()``) and describes the
+    /// failure of `stage`.
+    @inlinable
+    mutating func fail<Transform: ByteTransform>(
+        _ stage: PipelineError.Stage, _ error: any Error, resetting transform: inout Transform
+    ) -> PipelineError {
+        failedStage = stage
+        transform.reset()
+        return PipelineError(
             stage: stage, bytesRead: bytesRead, bytesWritten: metered.bytesWritten, underlying: error)
     }
-    return PipelineSummary(bytesRead: bytesRead, bytesWritten: metered.bytesWritten)
 }
+
+extension Pipeline: Sendable where Source: Sendable, Transform: Sendable, Sink: Sendable {}
 
 /// Counts what reaches the sink and notes whether the sink threw, so that a
 /// ``PipelineError`` can name the failing stage. One add per write. It owns

@@ -34,7 +34,7 @@
 /// Searching within a chunk is ``SubstringFinder``'s: a SIMD prefilter on
 /// two rare bytes of the pattern (64 starts per step), whose candidates need
 /// no verification for 1- and 2-byte patterns, are verified in registers for
-/// 3 to 16 bytes and by an 8-byte compare then `memcmp` beyond; each match
+/// 3 to 16 bytes and 8 bytes at a time beyond; each match
 /// goes to the replace's writes without leaving the scan loop. Inputs that
 /// defeat the prefilter are searched with Two-Way guarded by a Horspool
 /// skip for a while (state carried across chunks), so no input is slow.
@@ -166,7 +166,10 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
             j &+= 8
         }
         while j < count && base.load(fromByteOffset: j, as: UInt8.self) != first { j &+= 1 }
-        let held = j < count ? _partialMatch(base, from: j, count) : 0
+        let held =
+            j < count
+            ? Self._partialMatch(base, from: j, count, pattern: _finder._pattern, border: _border, count: m)
+            : 0
         let keep = count &- held
         if keep > position { try Self._writeRange(base, position, keep, into: &next) }
         _held = held
@@ -212,13 +215,23 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
 
     /// The length of the longest tail of `base[start..<end]` that is a
     /// prefix of the pattern (no match lies wholly within it).
+    ///
+    /// Static over raw pointers and `@_noAllocation`: it stays out of line
+    /// (not inlined into a client), so the client's allocation guard
+    /// (`Sources/AllocationGuard`) cannot look into it and relies on this
+    /// annotation, checked here. (Reading `_finder` in a method counts as a
+    /// copy that may deallocate.)
     @inlinable
     @inline(never)
-    internal func _partialMatch(_ base: UnsafeRawPointer, from start: Int, _ end: Int) -> Int {
+    @_noAllocation
+    internal static func _partialMatch(
+        _ base: UnsafeRawPointer, from start: Int, _ end: Int,
+        pattern: UnsafePointer<UInt8>, border: UnsafePointer<Int>, count m: Int
+    ) -> Int {
         var state = 0
         var j = start
         while j < end {
-            state = _step(state, base.load(fromByteOffset: j, as: UInt8.self))
+            state = _step(state, base.load(fromByteOffset: j, as: UInt8.self), pattern, border, m)
             j &+= 1
         }
         return state
@@ -288,10 +301,18 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
     @inlinable
     @inline(__always)
     internal func _step(_ state: Int, _ byte: UInt8) -> Int {
-        let pattern = _finder._pattern
+        Self._step(state, byte, _finder._pattern, _border, _finder.count)
+    }
+
+    /// ``_step(_:_:)`` over the pattern of `m` bytes and its border table.
+    @inlinable
+    @inline(__always)
+    internal static func _step(
+        _ state: Int, _ byte: UInt8, _ pattern: UnsafePointer<UInt8>, _ border: UnsafePointer<Int>, _ m: Int
+    ) -> Int {
         var state = state
-        if state == _finder.count { state = _border[state &- 1] }
-        while state > 0 && pattern[state] != byte { state = _border[state &- 1] }
+        if state == m { state = border[state &- 1] }
+        while state > 0 && pattern[state] != byte { state = border[state &- 1] }
         return pattern[state] == byte ? state &+ 1 : state
     }
 

@@ -10,7 +10,7 @@
 /// The search is the one ``ReplaceTransform`` runs: a SIMD prefilter on two
 /// rare bytes of the pattern (64 candidate starts per step), candidates
 /// verified in registers for patterns of 3 to 16 bytes (1 and 2 need no
-/// verification) and by an 8-byte compare then `memcmp` beyond. When
+/// verification) and 8 bytes at a time beyond. When
 /// candidates keep failing verification (an input built from the pattern's
 /// own bytes), the next 8 KiB of the buffer (doubling each time this
 /// happens again, up to 1 MiB) are searched with Two-Way guarded by a

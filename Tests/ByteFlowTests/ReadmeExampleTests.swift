@@ -45,6 +45,14 @@ struct ReadmeExampleTests {
             sink: BufferSink())
         try boxed.run()
         #expect(boxed.sink(as: BufferSink.self)?.string == "THE KING HAS LEFT THE BUILDING")
+
+        var built = try Pipeline(from: BytesSource("elvis has left the building"), into: BufferSink()) {
+            try ReplaceTransform("elvis", with: "the king")
+            ASCIIUppercase()
+        }
+        try built.run()
+        #expect(built.sink.string == "THE KING HAS LEFT THE BUILDING")
+        #expect(type(of: built) == type(of: pipeline))
     }
 
     @Test("The custom transform is chunking-independent", arguments: [1, 2, 3, 5, 4096, 5000])

@@ -8,6 +8,9 @@
 // different sources, and run twice to check that `finish` resets the
 // transforms) and the BoxedPipeline must both produce what `referenceReplace`
 // below produces; any difference traps, which libFuzzer reports as a crash.
+// Cases with the interleave bit also run as a deep chain: the same stages spread over sixteen,
+// padded with pass-through stages and one that splits its input into single
+// bytes, built with `StagesBuilder` (specialized) and as a list (boxed).
 //
 // Input layout (missing bytes read as 0, so every input is valid):
 //
@@ -232,6 +235,10 @@ func runCase(_ testCase: Case) throws {
             expected: expected)
     }
 
+    // Half the cases (the interleave bit) also run as a deep chain: it is
+    // the slowest check, and the rest keep the executions per second up.
+    if testCase.interleave { try checkDeepChain(testCase, transforms, expected: expected) }
+
     var boxedStages: [any ByteTransform] = []
     for transform in transforms {
         boxedStages.append(transform)
@@ -247,6 +254,46 @@ func runCase(_ testCase: Case) throws {
         boxed.source = CutSource(testCase.stream, cuts: testCase.cuts)
         boxed.sink = BufferSink()
     }
+}
+
+/// Forwards its input one byte at a time: the tiniest pieces a stage can
+/// hand the next one.
+struct ByteSplitter: ByteTransform {
+    mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
+        for offset in 0..<chunk.byteCount {
+            try next.write(chunk.extracting(offset..<offset + 1))
+        }
+    }
+}
+
+/// The case's stages spread over a chain of sixteen (the rest pass-through
+/// stages and one ``ByteSplitter``), specialized through the builder and
+/// boxed.
+func checkDeepChain(_ testCase: Case, _ t: [ReplaceTransform], expected: [UInt8]) throws {
+    let p = PassThroughTransform()
+    let s = ByteSplitter()
+    let boxedStages: [any ByteTransform]
+    switch t.count {
+    case 1:
+        boxedStages = [p, p, p, p, p, p, p, t[0], s, p, p, p, p, p, p, p]
+        try checkSpecialized(
+            testCase, StagesBuilder.buildBlock(p, p, p, p, p, p, p, t[0], s, p, p, p, p, p, p, p),
+            expected: expected)
+    case 2:
+        boxedStages = [t[0], p, p, p, p, p, p, s, t[1], p, p, p, p, p, p, p]
+        try checkSpecialized(
+            testCase, StagesBuilder.buildBlock(t[0], p, p, p, p, p, p, s, t[1], p, p, p, p, p, p, p),
+            expected: expected)
+    default:
+        boxedStages = [t[0], p, p, p, p, t[1], s, p, p, p, p, t[2], p, p, p, p]
+        try checkSpecialized(
+            testCase, StagesBuilder.buildBlock(t[0], p, p, p, p, t[1], s, p, p, p, p, t[2], p, p, p, p),
+            expected: expected)
+    }
+    var boxed = BoxedPipeline(
+        source: CutSource(testCase.stream, cuts: testCase.cuts), transforms: boxedStages, sink: BufferSink())
+    try boxed.run()
+    check(boxed.sink(as: BufferSink.self)?.bytes == expected, "boxed deep chain output", testCase)
 }
 
 // MARK: MultiReplaceTransform

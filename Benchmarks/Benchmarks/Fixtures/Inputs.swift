@@ -61,6 +61,20 @@ public enum TextInput {
         "pipeline", "evil", "lives", "elves", "level", "vision", "visit", "else", "vis", "elvi",
     ]
 
+    /// The match-dense regime of issue 8: the line
+    /// `the king elvis has left the building` repeated, an `elvis` every 37
+    /// bytes and a `king` 9 bytes before it, so that a replace hands the next
+    /// stage pieces of 5–30 bytes.
+    ///
+    /// - Parameter byteCount: The exact length of the result.
+    public static func denseLines(byteCount: Int) -> [UInt8] {
+        let line = Array("the king elvis has left the building\n".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(byteCount + line.count)
+        while text.count < byteCount { text += line }
+        return Array(text.prefix(byteCount))
+    }
+
     /// The words ``sparse(byteCount:elvisEvery:seed:)`` draws from, for
     /// benchmarks that search for them.
     public static var vocabularyWords: [String] { vocabulary }

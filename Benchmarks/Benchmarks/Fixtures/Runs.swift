@@ -14,41 +14,20 @@ public let quickRun = getenv("BYTEFLOW_BENCHMARK_QUICK") != nil
 /// `normal`, or 3 in a quick run.
 public func iterations(_ normal: Int) -> Int { quickRun ? 3 : normal }
 
-/// A stage that can be put back to its state before a run without
-/// allocating: a source rewound, a sink emptied with its storage kept.
-public protocol Reusable {
-    /// Prepares the stage for another run of the same stream.
-    mutating func prepareForReuse()
-}
-
-extension BytesSource: Reusable {
-    @inlinable
-    public mutating func prepareForReuse() { rewind() }
-}
-
-extension BufferSink: Reusable {
-    @inlinable
-    public mutating func prepareForReuse() { removeAll(keepingCapacity: true) }
-}
-
-extension DiscardSink: Reusable {
-    @inlinable
-    public mutating func prepareForReuse() { reset() }
-}
-
-/// Runs `pipeline` once per element of `times`, rewinding its source and
-/// emptying its sink before each run: the steady state the malloc guard pins
+/// Runs `pipeline` once per element of `times`, resetting its source and
+/// sink (ByteFlow's `Resettable`) before each run: the steady state the malloc guard pins
 /// at zero.
 ///
 /// `@inlinable`, so that it is specialized for the concrete pipeline in the
 /// benchmark executable, as a user's code would be.
 @inlinable
-public func runRepeatedly<Source: ByteSource & Reusable, Transform: ByteTransform, Sink: ByteSink & Reusable>(
+public func runRepeatedly<
+    Source: ByteSource & Resettable, Transform: ByteTransform, Sink: ByteSink & Resettable
+>(
     _ pipeline: inout Pipeline<Source, Transform, Sink>, times: Range<Int>
 ) {
     for _ in times {
-        pipeline.source.prepareForReuse()
-        pipeline.sink.prepareForReuse()
+        pipeline.reset()
         do {
             try pipeline.run()
         } catch {
@@ -57,38 +36,13 @@ public func runRepeatedly<Source: ByteSource & Reusable, Transform: ByteTransfor
     }
 }
 
-extension BoxedPipeline {
-    /// Rewinds a boxed ``BytesSource`` and empties a boxed ``BufferSink`` or
-    /// ``DiscardSink``, without allocating.
-    ///
-    /// The stages are behind `any`, so each is cast back to its concrete
-    /// type (a dynamic cast, counted in the boxed benchmarks' time). The sink
-    /// is moved out before it is emptied: emptying a copy that shares its
-    /// array with the existential would copy the array.
-    @inlinable
-    public mutating func prepareForReuse() {
-        var source = self.source as! BytesSource
-        source.rewind()
-        self.source = source
-        if var buffer = self.sink as? BufferSink {
-            self.sink = DiscardSink()  // drop the second reference to the array
-            buffer.removeAll(keepingCapacity: true)
-            self.sink = buffer
-        } else if var discard = self.sink as? DiscardSink {
-            discard.reset()
-            self.sink = discard
-        } else {
-            fatalError("prepareForReuse: unexpected sink \(type(of: self.sink))")
-        }
-    }
-}
-
-/// Runs `boxed` once per element of `times`, preparing it for reuse before
-/// each run.
+/// Runs `boxed` once per element of `times`, resetting its source and sink
+/// before each run (`BoxedPipeline.reset()`: a dynamic cast per end, counted
+/// in the boxed benchmarks' time).
 @inlinable
 public func runRepeatedly(_ boxed: inout BoxedPipeline, times: Range<Int>) {
     for _ in times {
-        boxed.prepareForReuse()
+        guard boxed.reset() else { fatalError("boxed pipeline with an end that is not Resettable") }
         do {
             try boxed.run()
         } catch {

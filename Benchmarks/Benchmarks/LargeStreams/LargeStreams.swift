@@ -60,7 +60,7 @@ let benchmarks: @Sendable () -> Void = {
 
 /// Registers `<name> specialized`, guarded at 0 mallocs. `check` compares the
 /// sink after one run with the expected output.
-func specialized<Sink: ByteSink & Reusable>(
+func specialized<Sink: ByteSink & Resettable>(
     _ name: String,
     input: @escaping @Sendable () -> ([UInt8], [UInt8]),
     check: @escaping (Sink, [UInt8]) -> Bool,

@@ -14,24 +14,7 @@ import Fixtures
 let text = TextInput.sparse(byteCount: 1 << 20, elvisEvery: 1024)
 let chunkSizes = [16, 4 << 10, 64 << 10]
 
-extension CountingSink: Reusable {
-    public mutating func prepareForReuse() { reset() }
-}
-
-extension CRC32CSink: Reusable {
-    public mutating func prepareForReuse() { reset() }
-}
-
-extension CappedBufferSink: Reusable {
-    public mutating func prepareForReuse() { reset() }
-}
-
-extension TeeSink: Reusable where First: Reusable, Second: Reusable {
-    public mutating func prepareForReuse() {
-        first.prepareForReuse()
-        second.prepareForReuse()
-    }
-}
+// The sinks reset through ByteFlow's `Resettable`, like the other suites.
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
@@ -148,7 +131,7 @@ let benchmarks: @Sendable () -> Void = {
 /// Registers `<name> specialized` (guarded at 0 mallocs) and, if given,
 /// `<name> boxed`: pipelines run again and again with their source rewound
 /// and their sink emptied.
-func stage<Transform: ByteTransform, Sink: ByteSink & Reusable>(
+func stage<Transform: ByteTransform, Sink: ByteSink & Resettable>(
     _ name: String, bytes: Int,
     _ make: @escaping () throws -> Pipeline<BytesSource, Transform, Sink>,
     boxed makeBoxed: (() throws -> BoxedPipeline)? = nil

@@ -33,8 +33,10 @@ func expectFrames<Framer: ByteTransform>(
 ) -> Bool {
     switch expected {
     case .success(let frames):
+        // `Chain(_:_:)`, not `followed(by:)`: appending selects its overload by
+        // the stage's chain depth, unknown for a generic `Framer`.
         return expectEveryChunking(
-            of: input, through: framer.followed(by: FrameLengthEncoder()),
+            of: input, through: Chain(framer, FrameLengthEncoder()),
             boxedAs: [framer, FrameLengthEncoder()], gives: encodeFrames(frames), in: chunkings, context(),
             sourceLocation: sourceLocation)
     case .failure(let error):
@@ -45,7 +47,7 @@ func expectFrames<Framer: ByteTransform>(
                         _ = try runBoxed(input, chunking, through: [framer, FrameLengthEncoder()])
                     } else {
                         _ = try runSpecialized(
-                            input, chunking, through: framer.followed(by: FrameLengthEncoder()))
+                            input, chunking, through: Chain(framer, FrameLengthEncoder()))
                     }
                     Issue.record(
                         "expected \(error), the run succeeded; chunking \(chunking) \(context())",

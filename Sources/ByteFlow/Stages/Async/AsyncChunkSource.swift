@@ -132,53 +132,44 @@ public struct AsyncChunkSource<Chunks: AsyncSequence> where Chunks.Element: Byte
         through transform: inout Transform, into sink: inout Sink, sliceSize: Int,
         waitForRoom: () async throws -> Void
     ) async throws(PipelineError) -> PipelineSummary {
-        var bytesRead = 0
-        var bytesWritten = 0
+        // The same `_Run` as `Pipeline.run()` (counting, stage attribution,
+        // reset after a failure); only the loop that fetches chunks differs.
+        var run = _Run(sink: _take(&sink))
+        defer { _restore(&sink, run.metered.base) }
         var iterator = chunks.makeAsyncIterator()
-        do throws(PipelineError) {
-            while true {
-                let chunk: Chunks.Element
-                do {
-                    try Task.checkCancellation()
-                    guard let next = try await iterator.next() else { break }
-                    chunk = next
-                } catch {
-                    throw PipelineError(
-                        stage: .source, bytesRead: bytesRead, bytesWritten: bytesWritten, underlying: error)
-                }
-                let count = chunk.withBytes { $0.byteCount }
-                var offset = 0
-                repeat {
-                    do {
-                        try await waitForRoom()
-                    } catch {
-                        throw PipelineError(
-                            stage: .sink, bytesRead: bytesRead, bytesWritten: bytesWritten, underlying: error)
-                    }
-                    let end = offset &+ min(sliceSize, count &- offset)
-                    bytesRead &+= end &- offset
-                    // `withBytes` rethrows untyped; carry the typed error out.
-                    var failure: PipelineError?
-                    chunk.withBytes { bytes in
-                        do throws(PipelineError) {
-                            try transform._processOneChunk(
-                                bytes.extracting(offset..<end), into: &sink, bytesRead: bytesRead,
-                                bytesWritten: &bytesWritten)
-                        } catch {
-                            failure = error
-                        }
-                    }
-                    if let failure { throw failure }
-                    offset = end
-                } while offset < count
+        while true {
+            let chunk: Chunks.Element
+            do {
+                try Task.checkCancellation()
+                guard let next = try await iterator.next() else { break }
+                chunk = next
+            } catch {
+                throw run.fail(.source, error, resetting: &transform)
             }
-            try transform._finishStream(into: &sink, bytesRead: bytesRead, bytesWritten: &bytesWritten)
-        } catch {
-            var discard = DiscardSink()
-            try? transform.finish(into: &discard)
-            throw error
+            let count = chunk.withBytes { $0.byteCount }
+            var offset = 0
+            repeat {
+                do {
+                    try await waitForRoom()
+                } catch {
+                    throw run.fail(.sink, error, resetting: &transform)
+                }
+                let end = offset &+ min(sliceSize, count &- offset)
+                // `withBytes` rethrows untyped; carry the typed error out.
+                var failure: PipelineError?
+                chunk.withBytes { bytes in
+                    do throws(PipelineError) {
+                        try run.process(bytes.extracting(offset..<end), through: &transform)
+                    } catch {
+                        failure = error
+                    }
+                }
+                if let failure { throw failure }
+                offset = end
+            } while offset < count
         }
-        return PipelineSummary(bytesRead: bytesRead, bytesWritten: bytesWritten)
+        try run.finish(&transform)
+        return run.summary
     }
 }
 
