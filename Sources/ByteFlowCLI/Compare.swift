@@ -239,8 +239,7 @@ private struct SpecializedRun: TimedRun {
     }
 
     mutating func runOnce() throws(PipelineError) {
-        pipeline.source.rewind()
-        pipeline.sink.removeAll(keepingCapacity: true)
+        pipeline.reset()
         try pipeline.run()
     }
 
@@ -248,8 +247,8 @@ private struct SpecializedRun: TimedRun {
 }
 
 /// Benchmarks row e: the same stages held as existentials, reused the same
-/// way (each stage cast back to its type to be reset, as the Benchmarks
-/// package does; the casts are part of the boxed time there too).
+/// way (`BoxedPipeline.reset()` casts each end to `any Resettable`, as in the
+/// Benchmarks package; the casts are part of the boxed time there too).
 private struct BoxedRun: TimedRun {
     var pipeline: BoxedPipeline
 
@@ -261,15 +260,7 @@ private struct BoxedRun: TimedRun {
     }
 
     mutating func runOnce() throws(PipelineError) {
-        if var source = pipeline.source as? BytesSource {
-            source.rewind()
-            pipeline.source = source
-        }
-        if var buffer = pipeline.sink as? BufferSink {
-            pipeline.sink = DiscardSink()  // drop the second reference to the array
-            buffer.removeAll(keepingCapacity: true)
-            pipeline.sink = buffer
-        }
+        pipeline.reset()
         try pipeline.run()
     }
 
