@@ -25,7 +25,32 @@
 ///   `bca` and `c`: the `c` seen after `abc` loses to `bca`).
 /// - **Search.** Run from the start state, remember the last match state
 ///   passed (its pattern and end), stop at the dead state: the remembered
-///   match is the leftmost-first one. Resume from the start state at its end.
+///   match is the leftmost-first one. Resume after its end (below).
+///
+/// ## Restarting without re-reading
+///
+/// A search dies one byte after a state q whose path is a pattern P followed
+/// by more bytes S(q) of a longer, earlier-listed pattern; P wins and the
+/// search resumes at its end. Starting over from the start state there
+/// re-reads S(q), up to *m* − 1 bytes for a longest pattern of *m*: with
+/// `a^31 b` listed before `a` over a run of `a`, 32 reads per byte. S(q)
+/// depends on q alone, so the set-up runs that fresh search over S(q) once
+/// per state and stores
+/// its outcome: the matches it decides on the way (S(q) can hold a whole
+/// match and its death: `abcdeW`, `ab`, `cdz`, `cd` over `abcdeQ` replaces
+/// `ab` and then `cd`), the state it ends in and the match it remembers.
+/// The search then writes those matches, takes that state and reads the
+/// byte that killed q again: every byte is read once, plus once more per
+/// match, so a chunk costs O(*n*). Simply following failure links from q
+/// down to depth |S(q)| is *not* enough: it finds the state but misses
+/// matches decided inside S(q) (here `cd`, as `cde` is in no pattern).
+/// 16 MiB of `a` with `a^31 b`, `a`: 0.70 s before, 0.14–0.18 s now
+/// (`Documentation/Benchmarks.md`). The set-up's simulation is capped at
+/// 64 × states + 4,096 steps in all; a list of long self-overlapping
+/// patterns beyond that budget keeps the re-reading restart for its
+/// remaining states, whose bound is O(*n* × *m* / *s*) for a
+/// shortest pattern of *s* bytes (each re-read is ≤ *m* − *s* bytes and
+/// follows a match of ≥ *s* bytes).
 ///
 /// ## Why a dense table over byte classes
 ///
@@ -79,6 +104,22 @@ internal struct _MultiPatternAutomaton: Sendable {
     /// For each pattern, whether it can ever be reported (not a duplicate,
     /// not shadowed by an earlier pattern that is its prefix).
     @usableFromInline let live: [Bool]
+    /// Per state (by index) where the search can die: the state a search
+    /// started fresh after this state's match would be in once it has read
+    /// the bytes of the state's path behind that match, or `UInt32.max`
+    /// when that was not precomputed (the search then re-reads the bytes).
+    /// See "Restarting without re-reading" above.
+    @usableFromInline let restartState: [UInt32]
+    /// Per state: the match that fresh search remembers but has not decided
+    /// (pattern, or -1), and its end, counted from the restart point.
+    @usableFromInline let restartPending: [Int32]
+    @usableFromInline let restartPendingEnd: [Int32]
+    /// Per state: `restartBounds[i]..<restartBounds[i + 1]` indexes the
+    /// matches that fresh search decides on the way, in order
+    /// (`restartPatterns`, and `restartEnds` counted from the restart point).
+    @usableFromInline let restartBounds: [Int32]
+    @usableFromInline let restartPatterns: [Int32]
+    @usableFromInline let restartEnds: [Int32]
 
     /// The dead state's id.
     @usableFromInline static var dead: UInt32 { 0 }
@@ -121,6 +162,8 @@ internal struct _MultiPatternAutomaton: Sendable {
         var trie = [Int32](repeating: -1, count: 2 * stride)
         var own = [Int32](repeating: -1, count: 2)
         var depth: [Int32] = [0, 0]
+        var parent: [Int] = [0, 0]
+        var edgeColumn: [Int] = [0, 0]
         var live = [Bool](repeating: false, count: patterns.count)
         for (index, pattern) in patterns.enumerated() {
             var node = 1
@@ -136,6 +179,8 @@ internal struct _MultiPatternAutomaton: Sendable {
                     trie += repeatElement(-1, count: stride)
                     own.append(-1)
                     depth.append(depth[node] + 1)
+                    parent.append(node)
+                    edgeColumn.append(column(byte))
                 }
                 node = Int(trie[edge])
             }
@@ -216,6 +261,76 @@ internal struct _MultiPatternAutomaton: Sendable {
             newDepth[new] = depth[old]
             terminal[new] = allDead && first[old] >= 0
         }
+        // Restarts. A search dies only from a "decided" state q: its path is
+        // the winning pattern (ending at q's deepest pattern-owning ancestor)
+        // followed by bytes S(q) that are fixed by q alone. A fresh search
+        // from the match's end re-reads exactly S(q) before the byte that
+        // killed q, so its outcome (matches it decides, its state, the match
+        // it remembers) is a function of q: simulate it once here.
+        var ownerDepth = [Int32](repeating: -1, count: count)
+        for node in queue where own[node] >= 0 || ownerDepth[parent[node]] >= 0 {
+            ownerDepth[node] = own[node] >= 0 ? depth[node] : ownerDepth[parent[node]]
+        }
+        var restartState = [UInt32](repeating: UInt32.max, count: count)
+        var restartPending = [Int32](repeating: -1, count: count)
+        var restartPendingEnd = [Int32](repeating: 0, count: count)
+        var restartBounds = [Int32](repeating: 0, count: count + 1)
+        var restartPatterns: [Int32] = []
+        var restartEnds: [Int32] = []
+        // Bounds the set-up work and memory: beyond it, states keep the
+        // re-reading restart (pathological lists of long self-overlapping
+        // patterns only; 100 English words use ~2,000 steps).
+        var budget = 64 * count + 4096
+        var path: [Int] = []
+        let startId = UInt32((matchCount + 1) * stride)
+        for (new, old) in order.enumerated() {
+            restartBounds[new] = Int32(restartPatterns.count)
+            guard old >= 2 && ownerDepth[old] >= 0 && !terminal[new] && budget > 0 else { continue }
+            path.removeAll(keepingCapacity: true)
+            var node = old
+            while depth[node] > ownerDepth[old] {
+                path.append(edgeColumn[node])
+                node = parent[node]
+            }
+            path.reverse()
+            var state = startId
+            var matched: Int32 = -1
+            var matchEnd = 0
+            var i = 0
+            var simulated = true
+            while i < path.count {
+                budget -= 1
+                state = table[Int(state) + path[i]]
+                i += 1
+                if state > UInt32(matchCount * stride) || state == startId { continue }
+                if state != 0 {
+                    let index = Int(state) >> shift
+                    matched = matchPattern[index]
+                    matchEnd = i
+                    guard terminal[index] else { continue }
+                }
+                guard matched >= 0 else {
+                    simulated = false
+                    break
+                }
+                restartPatterns.append(matched)
+                restartEnds.append(Int32(matchEnd))
+                i = matchEnd
+                state = startId
+                matched = -1
+            }
+            guard simulated else { continue }
+            restartState[new] = state
+            restartPending[new] = matched
+            restartPendingEnd[new] = Int32(matchEnd)
+        }
+        restartBounds[count] = Int32(restartPatterns.count)
+        self.restartState = restartState
+        self.restartPending = restartPending
+        self.restartPendingEnd = restartPendingEnd
+        self.restartBounds = restartBounds
+        self.restartPatterns = restartPatterns
+        self.restartEnds = restartEnds
         self.classes = classes
         self.table = table
         self.stride = stride

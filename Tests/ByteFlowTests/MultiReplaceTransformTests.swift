@@ -199,6 +199,56 @@ struct MultiReplaceTransformTests {
                     in: chunkings(for: input.count, randomCount: 3, using: &random), "k \(k)")
             }
         }
+        // A restart whose re-read bytes hold a whole match and its end: after
+        // `ab` wins over `abcdeW`, `cd` must still be found inside `cde`.
+        let pairs = [
+            (pattern: utf8("abcdeW"), replacement: utf8("1")), (utf8("ab"), utf8("2")),
+            (utf8("cdz"), utf8("3")), (utf8("cd"), utf8("4")),
+        ]
+        let input = utf8("abcdeQ abcdeW abcdz abcd")
+        let expected = referenceMultiReplace(input, pairs, ignoringCase: false)
+        #expect(expected == utf8("24eQ 1 23 24"))
+        expectEveryChunking(
+            of: input, through: try MultiReplaceTransform(pairs), gives: expected,
+            in: chunkings(for: input.count, using: &random))
+    }
+
+    /// Randomized adversarial shapes: every pattern is a prefix of one base
+    /// word (or a prefix with one byte changed), listed in random order, over
+    /// a one- or two-letter alphabet, and the text is made of prefixes of that
+    /// word. This is where a leftmost-first search restarts after a match that
+    /// ended before where it had read (`a…ab` listed before `a`), and where a
+    /// restart that skips the rescan would go wrong (`MultiReplaceTransform`'s
+    /// "Complexity" note). Every fixed chunk size up to the input length plus
+    /// random pieces, specialized and boxed, both case modes.
+    @Test("adversarial prefix families over tiny alphabets", arguments: [false, true])
+    func adversarialFamilies(ignoringCase: Bool) throws {
+        var random = SeededRandom(seed: ignoringCase ? 17 : 16)
+        for round in 0..<300 {
+            let alphabet = round % 3 == 0 ? utf8("a") : (ignoringCase ? utf8("aAb") : utf8("ab"))
+            let base = random.bytes(Int.random(in: 1...40, using: &random), from: alphabet)
+            var pairs: [(pattern: [UInt8], replacement: [UInt8])] = []
+            for index in 0..<Int.random(in: 1...8, using: &random) {
+                var pattern = Array(base.prefix(Int.random(in: 1...base.count, using: &random)))
+                if Bool.random(using: &random) {
+                    // Diverge at the last byte: a near miss of a longer prefix.
+                    pattern[pattern.count - 1] = pattern.last == UInt8(ascii: "b") ? 0x61 : 0x62
+                }
+                pairs.append((pattern, utf8("<\(index)>")))
+            }
+            pairs.shuffle(using: &random)
+            var input: [UInt8] = []
+            let length = Int.random(in: 0...200, using: &random)
+            while input.count < length {
+                input += base.prefix(Int.random(in: 1...base.count, using: &random))
+                if Int.random(in: 0..<4, using: &random) == 0 { input += random.bytes(1, from: utf8("abc")) }
+            }
+            expectEveryChunking(
+                of: input, through: try MultiReplaceTransform(pairs, ignoringCase: ignoringCase),
+                gives: referenceMultiReplace(input, pairs, ignoringCase: ignoringCase),
+                in: chunkings(for: input.count, randomCount: 2, using: &random),
+                "round \(round): \(pairs.map { printable($0.pattern) }) over \(printable(input))")
+        }
     }
 
     @Test("holds back at most the longest pattern minus one byte, and reset discards it")

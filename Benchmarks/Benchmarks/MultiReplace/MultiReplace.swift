@@ -8,6 +8,13 @@
 // - `<n> patterns <case>`: 2, 10 and 100 words (each → its upper case) over
 //   the sparse text, where most words of the vocabulary are patterns at 100.
 //
+// - `Adversarial <order>`: 16 MiB of `a` with the patterns `a^31 b` (→ `L`)
+//   and `a` (→ `s`): `long-first` lists `a^31 b` first, the shape that makes
+//   the leftmost-first search re-read up to 31 bytes per match (see
+//   "Complexity" in `MultiReplaceTransform.swift`); `short-first` lists `a`
+//   first (which shadows the long pattern) and `long-only` has `a^31 b`
+//   alone, the two linear baselines. Guarded at 0 mallocs.
+//
 // Names read `<what> <input or count> <case> <composition>`.
 
 import Benchmark
@@ -59,6 +66,23 @@ let benchmarks: @Sendable () -> Void = {
             try! MultiReplaceTransform(one, ignoringCase: true)
         }
     }
+    let adversarialSize = 16 << 20
+    let adversarialInput = [UInt8](repeating: UInt8(ascii: "a"), count: adversarialSize)
+    let long = (
+        pattern: [UInt8](repeating: UInt8(ascii: "a"), count: 31) + [UInt8(ascii: "b")],
+        replacement: Array("L".utf8)
+    )
+    let short = (pattern: Array("a".utf8), replacement: Array("s".utf8))
+    for (order, adversarialPairs) in [
+        ("long-first", [long, short]), ("short-first", [short, long]), ("long-only", [long]),
+    ] {
+        specialized(
+            "Adversarial \(order)", input: { adversarialInput }, adversarialPairs, ignoringCase: false,
+            byteCount: adversarialSize
+        ) {
+            try! MultiReplaceTransform(adversarialPairs)
+        }
+    }
     for count in [2, 10, 100] {
         for ignoringCase in [false, true] {
             let label = "\(count) patterns \(ignoringCase ? "ignoring-case" : "case-sensitive")"
@@ -86,12 +110,12 @@ let benchmarks: @Sendable () -> Void = {
 func specialized<T: ByteTransform>(
     _ name: String, input: @escaping @Sendable () -> [UInt8],
     _ pairs: [(pattern: [UInt8], replacement: [UInt8])], ignoringCase: Bool,
-    _ make: @escaping () -> T
+    byteCount: Int = streamSize, _ make: @escaping () -> T
 ) {
     let name = "\(name) specialized"
     let state = Prepared<Pipeline<BytesSource, T, DiscardSink>>()
     Benchmark(name, configuration: .init(thresholds: zeroMallocs)) { benchmark in
-        measureThroughput(benchmark, byteCount: streamSize) { runs in
+        measureThroughput(benchmark, byteCount: byteCount) { runs in
             runRepeatedly(&state.value!, times: runs)
         }
     } setup: {
