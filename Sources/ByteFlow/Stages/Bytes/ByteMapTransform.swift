@@ -114,15 +114,20 @@ public struct ByteMapTransform: ByteTransform, Sendable {
             var offset = 0
             while offset < count {
                 let n = min(capacity, count &- offset)
-                _table.withUnsafeBufferPointer { table in
+                if let ranges = _ranges, n >= 16 {
+                    // All of it in SIMD blocks, the table untouched: reading
+                    // `_table` while `_staging` is borrowed for writing
+                    // retained and released the table per write (behind a
+                    // framer, a write per line).
                     _staging.withUnsafeMutableBufferPointer { output in
-                        var done = 0
-                        if let ranges = _ranges {
-                            done = ranges.map(input.baseAddress! + offset, output.baseAddress!, n)
+                        _ = ranges.map(input.baseAddress! + offset, output.baseAddress!, n)
+                    }
+                } else {
+                    let table = _table
+                    table.withUnsafeBufferPointer { table in
+                        _staging.withUnsafeMutableBufferPointer { output in
+                            _mapBytes(input.baseAddress! + offset, output.baseAddress!, n, table.baseAddress!)
                         }
-                        _mapBytes(
-                            input.baseAddress! + offset + done, output.baseAddress! + done, n &- done,
-                            table.baseAddress!)
                     }
                 }
                 try next.write(_staging.span.bytes.extracting(0..<n))
@@ -182,8 +187,12 @@ internal struct _ByteRanges: Sendable {
         self.delta = delta
     }
 
-    /// Maps the whole 16-byte blocks of `input[0..<count]` into `output` and
-    /// returns how many bytes that was (the caller maps the rest).
+    /// Maps `input[0..<count]` into `output` 16 bytes at a time and returns
+    /// how many bytes that was (the caller maps the rest): all of them from
+    /// 16 bytes on, since a last block shifted back to end at `count` maps
+    /// again, to the same values, the bytes it shares with the one before.
+    /// (Behind a line framer, one ~40-byte write per line, the byte loop
+    /// over the up to 15 bytes left cost as much as the blocks.)
     @inlinable
     @inline(__always)
     func map(_ input: UnsafeRawPointer, _ output: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
@@ -214,6 +223,15 @@ internal struct _ByteRanges: Sendable {
             add |= d3 & _lanes(v &- f3 .<= s3)
             out.storeBytes(of: v &+ add, toByteOffset: i, as: SIMD16<UInt8>.self)
             i &+= 16
+        }
+        if i < count && count >= 16 {
+            let v = input.loadUnaligned(fromByteOffset: count &- 16, as: SIMD16<UInt8>.self)
+            var add = d0 & _lanes(v &- f0 .<= s0)
+            add |= d1 & _lanes(v &- f1 .<= s1)
+            add |= d2 & _lanes(v &- f2 .<= s2)
+            add |= d3 & _lanes(v &- f3 .<= s3)
+            out.storeBytes(of: v &+ add, toByteOffset: count &- 16, as: SIMD16<UInt8>.self)
+            i = count
         }
         return i
     }

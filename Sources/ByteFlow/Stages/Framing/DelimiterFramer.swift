@@ -133,7 +133,7 @@ public struct DelimiterFramer: ByteTransform, Sendable {
         _ base: UnsafeRawPointer, _ count: Int, into next: inout Next
     ) throws {
         var position = 0  // where the current frame's bytes in this chunk begin
-        if _matcher.pattern.count == 1 {
+        if _matcher.count == 1 {
             try _processSingleByteDelimiter(base, count, &position, into: &next)
         } else {
             while let end = _matcher.nextMatchEnd(in: base, from: position, to: count) {
@@ -161,7 +161,7 @@ public struct DelimiterFramer: ByteTransform, Sendable {
     internal mutating func _processSingleByteDelimiter<Next: ByteSink>(
         _ base: UnsafeRawPointer, _ count: Int, _ position: inout Int, into next: inout Next
     ) throws {
-        let delimiter = _matcher.pattern[0]
+        let delimiter = _matcher.head
         let splat = SIMD16<UInt8>(repeating: delimiter)
         // 56 + 64 ends of 8 bytes: under the 1 KiB that
         // `withUnsafeTemporaryAllocation` puts on the stack (512 + 64 ends
@@ -212,7 +212,7 @@ public struct DelimiterFramer: ByteTransform, Sendable {
     internal mutating func _frameEnded<Next: ByteSink>(
         _ base: UnsafeRawPointer, _ position: inout Int, at end: Int, into next: inout Next
     ) throws {
-        let delimiterCount = _keepsDelimiter ? 0 : _matcher.pattern.count
+        let delimiterCount = _keepsDelimiter ? 0 : _matcher.count
         if _pending.isEmpty {
             // The common case: the whole frame is in this chunk.
             var frameEnd = end &- delimiterCount
