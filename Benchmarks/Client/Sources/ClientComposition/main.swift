@@ -6,10 +6,11 @@
 // run least disturbed). Output goes to a `DiscardSink`, so the figures are
 // the stages and their joins, not the copying of the output.
 //
-// Usage: ClientComposition [RUNS]   (RUNS per cell and side, default 5)
-// Exit status 1 if a cell's specialized time is above its boxed time by more
-// than the 5% the timer and the machine cannot resolve, or if the two
-// pipelines' outputs differ.
+// Usage: ClientComposition [RUNS] [--check]
+//   RUNS     runs per cell and side (default 5)
+//   --check  exit 1 if a cell's specialized time is above its boxed time by
+//            more than 5% (a bug, unless the machine was busy: re-run)
+// Exit status 1 if the two pipelines' outputs differ in length.
 
 import ByteFlow
 
@@ -59,7 +60,8 @@ struct Rot13: ByteTransform {
 struct DropCarriageReturns: ByteTransform {
     mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
         var start = 0
-        for index in 0..<chunk.byteCount where chunk.unsafeLoad(fromByteOffset: index, as: UInt8.self) == 0x0D {
+        for index in 0..<chunk.byteCount where chunk.unsafeLoad(fromByteOffset: index, as: UInt8.self) == 0x0D
+        {
             if index > start { try next.write(chunk.extracting(start..<index)) }
             start = index + 1
         }
@@ -94,7 +96,8 @@ let line = Array("the king elvis has left the building\n".utf8)
 let input: [UInt8] = (0..<(1 << 20)).map { line[$0 % line.count] }
 
 let chunkSizes = [1, 16, 256, 4 << 10, 64 << 10]
-let runs = CommandLine.arguments.count > 1 ? max(1, Int(CommandLine.arguments[1]) ?? 5) : 5
+let runs = CommandLine.arguments.dropFirst().lazy.compactMap { Int($0) }.first.map { max(1, $0) } ?? 5
+let strict = CommandLine.arguments.contains("--check")
 
 // MARK: - Timing
 
@@ -152,63 +155,86 @@ func measure(_ name: String, _ body: (Int) throws -> (Double, Double, Bool)) ret
 
 var rows: [Row] = []
 
-rows.append(try measure("hop x1") { size in
-    var s = try source(size).transformed(by: Hop()).into(DiscardSink())
-    var b = try boxed(size, [Hop()])
-    return try cell(&s, &b)
-})
-rows.append(try measure("hop x16, method chain") { size in
-    var s = try source(size)
-        .transformed(by: Hop()).transformed(by: Hop()).transformed(by: Hop()).transformed(by: Hop())
-        .transformed(by: Hop()).transformed(by: Hop()).transformed(by: Hop()).transformed(by: Hop())
-        .transformed(by: Hop()).transformed(by: Hop()).transformed(by: Hop()).transformed(by: Hop())
-        .transformed(by: Hop()).transformed(by: Hop()).transformed(by: Hop()).transformed(by: Hop())
-        .into(DiscardSink())
-    var b = try boxed(size, Array(repeating: Hop(), count: 16))
-    return try cell(&s, &b)
-})
-rows.append(try measure("hop x16, builder") { size in
-    var s = Pipeline(from: try source(size), into: DiscardSink()) {
-        Hop(); Hop(); Hop(); Hop(); Hop(); Hop(); Hop(); Hop()
-        Hop(); Hop(); Hop(); Hop(); Hop(); Hop(); Hop(); Hop()
-    }
-    var b = try boxed(size, Array(repeating: Hop(), count: 16))
-    return try cell(&s, &b)
-})
-rows.append(try measure("replace") { size in
-    var s = try source(size).transformed(by: replace("elvis", "Elvis")).into(DiscardSink())
-    var b = try boxed(size, [try replace("elvis", "Elvis")])
-    return try cell(&s, &b)
-})
-rows.append(try measure("replace → replace") { size in
-    var s = try source(size).transformed(by: replace("elvis", "Elvis"))
-        .transformed(by: replace("king", "KING")).into(DiscardSink())
-    var b = try boxed(size, [try replace("elvis", "Elvis"), try replace("king", "KING")])
-    return try cell(&s, &b)
-})
-rows.append(try measure("replace → hop → hop → replace") { size in
-    var s = try source(size).transformed(by: replace("elvis", "Elvis"))
-        .transformed(by: Hop()).transformed(by: Hop())
-        .transformed(by: replace("king", "KING")).into(DiscardSink())
-    var b = try boxed(size, [try replace("elvis", "Elvis"), Hop(), Hop(), try replace("king", "KING")])
-    return try cell(&s, &b)
-})
-rows.append(try measure("ROT13 → drop-CR → replace") { size in
-    var s = try source(size).transformed(by: Rot13()).transformed(by: DropCarriageReturns())
-        .transformed(by: replace("ryivf", "Elvis")).into(DiscardSink())
-    var b = try boxed(size, [Rot13(), DropCarriageReturns(), try replace("ryivf", "Elvis")])
-    return try cell(&s, &b)
-})
-rows.append(try measure("replace, no match") { size in
-    var s = try source(size).transformed(by: replace("zebra", "Zebra")).into(DiscardSink())
-    var b = try boxed(size, [try replace("zebra", "Zebra")])
-    return try cell(&s, &b)
-})
-rows.append(try measure("copy stage") { size in
-    var s = try source(size).transformed(by: CopyStage()).into(DiscardSink())
-    var b = try boxed(size, [CopyStage()])
-    return try cell(&s, &b)
-})
+rows.append(
+    try measure("hop x1") { size in
+        var s = try source(size).transformed(by: Hop()).into(DiscardSink())
+        var b = try boxed(size, [Hop()])
+        return try cell(&s, &b)
+    })
+rows.append(
+    try measure("hop x16, method chain") { size in
+        var s = try source(size)
+            .transformed(by: Hop()).transformed(by: Hop()).transformed(by: Hop()).transformed(by: Hop())
+            .transformed(by: Hop()).transformed(by: Hop()).transformed(by: Hop()).transformed(by: Hop())
+            .transformed(by: Hop()).transformed(by: Hop()).transformed(by: Hop()).transformed(by: Hop())
+            .transformed(by: Hop()).transformed(by: Hop()).transformed(by: Hop()).transformed(by: Hop())
+            .into(DiscardSink())
+        var b = try boxed(size, Array(repeating: Hop(), count: 16))
+        return try cell(&s, &b)
+    })
+rows.append(
+    try measure("hop x16, builder") { size in
+        var s = Pipeline(from: try source(size), into: DiscardSink()) {
+            Hop()
+            Hop()
+            Hop()
+            Hop()
+            Hop()
+            Hop()
+            Hop()
+            Hop()
+            Hop()
+            Hop()
+            Hop()
+            Hop()
+            Hop()
+            Hop()
+            Hop()
+            Hop()
+        }
+        var b = try boxed(size, Array(repeating: Hop(), count: 16))
+        return try cell(&s, &b)
+    })
+rows.append(
+    try measure("replace") { size in
+        var s = try source(size).transformed(by: replace("elvis", "Elvis")).into(DiscardSink())
+        var b = try boxed(size, [try replace("elvis", "Elvis")])
+        return try cell(&s, &b)
+    })
+rows.append(
+    try measure("replace → replace") { size in
+        var s = try source(size).transformed(by: replace("elvis", "Elvis"))
+            .transformed(by: replace("king", "KING")).into(DiscardSink())
+        var b = try boxed(size, [try replace("elvis", "Elvis"), try replace("king", "KING")])
+        return try cell(&s, &b)
+    })
+rows.append(
+    try measure("replace → hop → hop → replace") { size in
+        var s = try source(size).transformed(by: replace("elvis", "Elvis"))
+            .transformed(by: Hop()).transformed(by: Hop())
+            .transformed(by: replace("king", "KING")).into(DiscardSink())
+        var b = try boxed(size, [try replace("elvis", "Elvis"), Hop(), Hop(), try replace("king", "KING")])
+        return try cell(&s, &b)
+    })
+rows.append(
+    try measure("ROT13 → drop-CR → replace") { size in
+        var s = try source(size).transformed(by: Rot13()).transformed(by: DropCarriageReturns())
+            .transformed(by: replace("ryivf", "Elvis")).into(DiscardSink())
+        var b = try boxed(size, [Rot13(), DropCarriageReturns(), try replace("ryivf", "Elvis")])
+        return try cell(&s, &b)
+    })
+rows.append(
+    try measure("replace, no match") { size in
+        var s = try source(size).transformed(by: replace("zebra", "Zebra")).into(DiscardSink())
+        var b = try boxed(size, [try replace("zebra", "Zebra")])
+        return try cell(&s, &b)
+    })
+rows.append(
+    try measure("copy stage") { size in
+        var s = try source(size).transformed(by: CopyStage()).into(DiscardSink())
+        var b = try boxed(size, [CopyStage()])
+        return try cell(&s, &b)
+    })
 
 // MARK: - Report
 
@@ -217,26 +243,38 @@ func format(_ microseconds: Double) -> String {
 }
 
 print("µs per MiB, best of \(runs): specialized / boxed (boxed ÷ specialized)\n")
-print("| composition | " + chunkSizes.map { $0 >= 1024 ? "\($0 >> 10) KiB" : "\($0) B" }.joined(separator: " | ") + " |")
+print(
+    "| composition | "
+        + chunkSizes.map { $0 >= 1024 ? "\($0 >> 10) KiB" : "\($0) B" }.joined(separator: " | ") + " |")
 print("|---|" + String(repeating: "---|", count: chunkSizes.count))
 var failures: [String] = []
+var slower: [String] = []
 for row in rows {
     var text = "| \(row.name) |"
     for (index, cell) in row.cells.enumerated() {
         let ratio = cell.boxed / max(cell.specialized, 0.05)
-        text += " \(format(cell.specialized)) / \(format(cell.boxed)) (\(String(Double(Int(ratio * 100)) / 100))×) |"
+        text +=
+            " \(format(cell.specialized)) / \(format(cell.boxed)) (\(String(Double(Int(ratio * 100)) / 100))×) |"
         if !cell.agree { failures.append("\(row.name) at \(chunkSizes[index]) B: outputs differ in length") }
         if cell.specialized > cell.boxed * 1.05 && cell.specialized > 2 {
-            failures.append("\(row.name) at \(chunkSizes[index]) B: specialized slower than boxed")
+            slower.append("\(row.name) at \(chunkSizes[index]) B: specialized slower than boxed")
         }
     }
     print(text)
 }
-let one = rows[3].cells, two = rows[4].cells
-print("\nreplace → replace ÷ replace: " + two.indices.map { String(Double(Int(two[$0].specialized / one[$0].specialized * 100)) / 100) + "×" }.joined(separator: ", "))
-let hop1 = rows[0].cells, hop16 = rows[1].cells
-print("hop x16 ÷ hop x1: " + hop1.indices.map { String(Double(Int(hop16[$0].specialized / max(hop1[$0].specialized, 0.05) * 100)) / 100) + "×" }.joined(separator: ", "))
-if !failures.isEmpty {
-    print("\nFAILED:\n" + failures.joined(separator: "\n"))
-    exit(1)
-}
+let one = rows[3].cells
+let two = rows[4].cells
+print(
+    "\nreplace → replace ÷ replace: "
+        + two.indices.map { String(Double(Int(two[$0].specialized / one[$0].specialized * 100)) / 100) + "×" }
+        .joined(separator: ", "))
+let hop1 = rows[0].cells
+let hop16 = rows[1].cells
+print(
+    "hop x16 ÷ hop x1: "
+        + hop1.indices.map {
+            String(Double(Int(hop16[$0].specialized / max(hop1[$0].specialized, 0.05) * 100)) / 100) + "×"
+        }.joined(separator: ", "))
+if !slower.isEmpty { print("\nSPECIALIZED SLOWER THAN BOXED:\n" + slower.joined(separator: "\n")) }
+if !failures.isEmpty { print("\nFAILED:\n" + failures.joined(separator: "\n")) }
+if !failures.isEmpty || (strict && !slower.isEmpty) { exit(1) }
