@@ -120,7 +120,12 @@ public struct ByteMapTransform: ByteTransform, Sendable {
                     // retained and released the table per write (behind a
                     // framer, a write per line).
                     _staging.withUnsafeMutableBufferPointer { output in
-                        _ = ranges.map(input.baseAddress! + offset, output.baseAddress!, n)
+                        let from = input.baseAddress! + offset
+                        let done =
+                            n >= 256
+                            ? ranges.mapLong(from, output.baseAddress!, n)
+                            : ranges.map(from, output.baseAddress!, n)
+                        if done < n { ranges.mapLastBlock(from, output.baseAddress!, n) }
                     }
                 } else {
                     let table = _table
@@ -187,12 +192,11 @@ internal struct _ByteRanges: Sendable {
         self.delta = delta
     }
 
-    /// Maps `input[0..<count]` into `output` 16 bytes at a time and returns
-    /// how many bytes that was (the caller maps the rest): all of them from
-    /// 16 bytes on, since a last block shifted back to end at `count` maps
-    /// again, to the same values, the bytes it shares with the one before.
-    /// (Behind a line framer, one ~40-byte write per line, the byte loop
-    /// over the up to 15 bytes left cost as much as the blocks.)
+    /// Maps the whole 16-byte blocks of `input[0..<count]` into `output` and
+    /// returns how many bytes that was (the caller maps the rest, with
+    /// ``mapLastBlock(_:_:_:)`` when there were 16 bytes or more: behind a
+    /// line framer, one ~40-byte write per line, a byte loop over the up to
+    /// 15 bytes left cost as much as the blocks).
     @inlinable
     @inline(__always)
     func map(_ input: UnsafeRawPointer, _ output: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
@@ -224,16 +228,46 @@ internal struct _ByteRanges: Sendable {
             out.storeBytes(of: v &+ add, toByteOffset: i, as: SIMD16<UInt8>.self)
             i &+= 16
         }
-        if i < count && count >= 16 {
-            let v = input.loadUnaligned(fromByteOffset: count &- 16, as: SIMD16<UInt8>.self)
-            var add = d0 & _lanes(v &- f0 .<= s0)
-            add |= d1 & _lanes(v &- f1 .<= s1)
-            add |= d2 & _lanes(v &- f2 .<= s2)
-            add |= d3 & _lanes(v &- f3 .<= s3)
-            out.storeBytes(of: v &+ add, toByteOffset: count &- 16, as: SIMD16<UInt8>.self)
-            i = count
-        }
         return i
+    }
+
+    /// ``map(_:_:_:)`` as a call of its own, for long writes.
+    ///
+    /// Why: inlined next to the short-write code (``mapLastBlock(_:_:_:)``),
+    /// the 16-byte loop lost registers to it and shuffled them every step
+    /// (64 KiB chunks: 100 → 111–123 µs per MiB); out of line for every
+    /// write, a short write paid the call (a line framer in front: 435 →
+    /// 496). Long writes take this copy, short ones the inlined one.
+    @inlinable
+    @inline(never)
+    func mapLong(_ input: UnsafeRawPointer, _ output: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
+        map(input, output, count)
+    }
+
+    /// Maps the last 16 bytes of `input[0..<count]`, `count >= 16`, into
+    /// `output`: after ``map(_:_:_:)``, the bytes it left, mapped again
+    /// with the ones before them (to the same values).
+    ///
+    /// It builds its constants again, once per write: written at the end of
+    /// `map`, sharing them, the block cost the 16-byte loop its registers.
+    @inlinable
+    @inline(__always)
+    func mapLastBlock(_ input: UnsafeRawPointer, _ output: UnsafeMutablePointer<UInt8>, _ count: Int) {
+        let v = input.loadUnaligned(fromByteOffset: count &- 16, as: SIMD16<UInt8>.self)
+        var add =
+            SIMD16<UInt8>(repeating: delta[0])
+            & _lanes(v &- SIMD16(repeating: first[0]) .<= SIMD16(repeating: span[0]))
+        add |=
+            SIMD16<UInt8>(repeating: delta[1])
+            & _lanes(v &- SIMD16(repeating: first[1]) .<= SIMD16(repeating: span[1]))
+        add |=
+            SIMD16<UInt8>(repeating: delta[2])
+            & _lanes(v &- SIMD16(repeating: first[2]) .<= SIMD16(repeating: span[2]))
+        add |=
+            SIMD16<UInt8>(repeating: delta[3])
+            & _lanes(v &- SIMD16(repeating: first[3]) .<= SIMD16(repeating: span[3]))
+        UnsafeMutableRawPointer(output).storeBytes(
+            of: v &+ add, toByteOffset: count &- 16, as: SIMD16<UInt8>.self)
     }
 }
 
