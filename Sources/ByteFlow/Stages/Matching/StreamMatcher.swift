@@ -13,11 +13,13 @@
 /// calls per occurrence of the first byte: behind a line framer and an
 /// upper-case map, counting `ELVIS` (an `E` every ~10 bytes) spent 40% of
 /// the pipeline's time there (framing → map → count, 64 KiB chunks, 1 MiB of
-/// 42-byte lines: 1,850 µs before). The finder also handles short writes
-/// (a ~40-byte line) without SIMD set-up of its own: under 16 candidate
-/// starts it tests two 8-byte words for the rarest byte and is done. Only
-/// the last `pattern.count - 1` bytes of a chunk, which may begin a match
-/// that the next chunk completes, are stepped through the KMP automaton.
+/// 42-byte lines: 1,850 µs before). Ranges under 256 bytes (a frame behind
+/// a framer, typically) take a lighter 16-byte block loop instead, which
+/// sets up nothing per call (see ``_shortRangeLimit`` for the measured
+/// crossover). Only the last `pattern.count - 1` bytes of a chunk, which
+/// may begin a match that the next chunk completes, are stepped through the
+/// KMP automaton, and only from the first byte there that equals the
+/// pattern's first.
 ///
 /// The tables are immutable and live in one shared object, so that the
 /// matcher itself is a few words: a stage behind another is moved in and out
@@ -115,7 +117,7 @@ internal struct _StreamMatcher: Sendable {
         return nil
     }
 
-    /// How many matches end in `base[0..<count]`, continuing the match in
+    /// How many matches end in `base[0..<end]`, continuing the match in
     /// progress; afterwards ``state`` describes the tail of the range.
     ///
     /// One scan of the chunk, not one search per match: dense matches cost
