@@ -293,7 +293,8 @@ public final class FileSink: ByteSink {
             _vectorCount += 1
             _mark = _cursor
         }
-        _vectors![_vectorCount] = iovec(iov_base: UnsafeMutableRawPointer(mutating: piece.baseAddress!), iov_len: piece.count)
+        _vectors![_vectorCount] = iovec(
+            iov_base: UnsafeMutableRawPointer(mutating: piece.baseAddress!), iov_len: piece.count)
         _vectorCount += 1
         _gatheredByteCount += piece.count
     }

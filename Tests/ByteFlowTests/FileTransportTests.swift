@@ -38,14 +38,16 @@ struct FileTransportTests {
             try createFile(path, bytes)
             for allowsMapping in [true, false] {
                 for chunkSize in [FileSource.defaultChunkSize, 4099] {
-                    let source = try FileSource(path: path, chunkSize: chunkSize, allowsMapping: allowsMapping)
+                    let source = try FileSource(
+                        path: path, chunkSize: chunkSize, allowsMapping: allowsMapping)
                     if size < FileSource.mappingThreshold || !allowsMapping { #expect(!source.mapsFile) }
                     var out: [UInt8] = []
                     while try source.read({ chunk in
                         #expect(chunk.byteCount <= chunkSize)
                         chunk.withUnsafeBytes { out.append(contentsOf: $0) }
                     }) {}
-                    expectBytes(out, equal: bytes, "size \(size), mapping \(allowsMapping), chunk \(chunkSize)")
+                    expectBytes(
+                        out, equal: bytes, "size \(size), mapping \(allowsMapping), chunk \(chunkSize)")
                     #expect(source.bytesRead == size)
                     #expect(!source.mapsFile)
                     // The end stays the end.
@@ -93,8 +95,12 @@ struct FileTransportTests {
                 close(stdout)
                 close(null)
             }
-            let environment = ToolEnvironment(standardInput: null, standardOutput: stdout, standardError: null)
-            #expect(ByteflowTool.run([utf8("replace"), utf8("elvis"), utf8("Elvis"), utf8(input)], environment: environment) == 0)
+            let environment = ToolEnvironment(
+                standardInput: null, standardOutput: stdout, standardError: null)
+            #expect(
+                ByteflowTool.run(
+                    [utf8("replace"), utf8("elvis"), utf8("Elvis"), utf8(input)], environment: environment)
+                    == 0)
             expectBytes(try contentsOfFile(stdoutPath), equal: expected, "size \(size), standard output")
             let output = directory + "/output"
             #expect(
@@ -119,7 +125,8 @@ struct FileTransportTests {
         let reader = BackgroundWork { drain(output.read) }
         let status = ByteflowTool.run(
             [utf8("replace"), utf8("elvis"), utf8("Elvis")],
-            environment: ToolEnvironment(standardInput: input.read, standardOutput: output.write, standardError: null))
+            environment: ToolEnvironment(
+                standardInput: input.read, standardOutput: output.write, standardError: null))
         close(output.write)
         #expect(writer.wait() == nil)
         let (received, error) = reader.wait()
@@ -152,7 +159,8 @@ struct FileTransportTests {
                             let size = sizes[Int.random(in: 0..<sizes.count, using: &random)]
                             if Bool.random(using: &random) {
                                 let start = Int.random(in: 0...(region.count - size), using: &random)
-                                try sink.write(UnsafeRawBufferPointer(rebasing: regionBytes[start..<start + size]).bytes)
+                                try sink.write(
+                                    UnsafeRawBufferPointer(rebasing: regionBytes[start..<start + size]).bytes)
                                 expected += region[start..<start + size]
                             } else {
                                 let start = Int.random(in: 0...(elsewhere.count - size), using: &random)
@@ -162,7 +170,9 @@ struct FileTransportTests {
                             }
                         }
                         // A nested call just runs its body.
-                        try sink.gathering(from: elsewhere.span.bytes) { try sink.write(elsewhere.span.bytes) }
+                        try sink.gathering(from: elsewhere.span.bytes) {
+                            try sink.write(elsewhere.span.bytes)
+                        }
                         expected += elsewhere
                     }
                 }
@@ -208,7 +218,9 @@ struct FileTransportTests {
         let sink = try FileSink(fileDescriptor: full, path: "/dev/full")
         let region = text(100_000, seed: 6)
         #expect(throws: IOError.self) {
-            try sink.gathering(from: region.span.bytes) { try sink.write(region.span.bytes.extracting(0..<5000)) }
+            try sink.gathering(from: region.span.bytes) {
+                try sink.write(region.span.bytes.extracting(0..<5000))
+            }
         }
         try withTemporaryDirectory { directory in
             let input = directory + "/input"
@@ -219,7 +231,8 @@ struct FileTransportTests {
             try #require(stderr >= 0 && null >= 0)
             let status = ByteflowTool.run(
                 [utf8("replace"), utf8("elvis"), utf8("Elvis"), utf8(input)],
-                environment: ToolEnvironment(standardInput: null, standardOutput: full, standardError: stderr))
+                environment: ToolEnvironment(standardInput: null, standardOutput: full, standardError: stderr)
+            )
             close(stderr)
             close(null)
             #expect(status == 1)
