@@ -108,9 +108,10 @@ public final class FileSource: ByteSource {
     ///   - path: The file to read.
     ///   - chunkSize: The largest chunk, and the `read(2)` buffer size; at
     ///     least 1.
-    ///   - allowsMapping: Whether a regular file may be memory-mapped (when a
-    ///     read lease makes it safe; see the type's documentation). Pass
-    ///     `false` to always use `read(2)`.
+    ///   - allowsMapping: Whether a regular file of at least
+    ///     ``mappingThreshold`` bytes may be memory-mapped (when a read lease
+    ///     makes it safe; see the type's documentation). Pass `false` to
+    ///     always use `read(2)`.
     /// - Throws: ``ByteFlowError/invalidChunkSize(_:)`` for a bad size;
     ///   ``IOError`` if `open(2)` fails or `path` is a directory.
     public convenience init(
@@ -125,8 +126,9 @@ public final class FileSource: ByteSource {
 
     /// Takes over a descriptor just opened for reading a file, as
     /// ``init(path:chunkSize:allowsMapping:)`` does after `open(2)`: refuses a
-    /// directory, maps a regular file when a read lease allows it, and
-    /// advises sequential reading. `package`: the `byteflow` tool opens file
+    /// directory, reads a regular file under ``mappingThreshold`` bytes into
+    /// a buffer of its size, maps a larger one when a read lease allows it,
+    /// and advises sequential reading. `package`: the `byteflow` tool opens file
     /// names that are not UTF-8 by their bytes, then comes here.
     ///
     /// - Throws: ``IOError`` (`EISDIR`) for a directory, after closing `fd`.
