@@ -193,7 +193,7 @@ internal struct _BoxedStages: ByteTransform {
     /// finish early. Asking every stage cost one dynamic call per stage per
     /// chunk, ~6 ns each, which showed with tiny chunks (four boxed
     /// pass-through stages over 1 MiB in 16 B chunks: 2.6 → 4.2 ms); a run
-    /// of stages that cannot finish now tests one word per chunk.
+    /// of stages that cannot finish now tests one word per chunk (2.8 ms).
     @usableFromInline
     var isFinished: Bool {
         assert(
