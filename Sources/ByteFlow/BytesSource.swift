@@ -6,7 +6,7 @@
 ///
 /// ``rewind()`` starts the stream again, so one source can feed many runs.
 @frozen
-public struct BytesSource: ByteSource, Sendable {
+public struct BytesSource: InfallibleSource, Sendable {
     @usableFromInline internal var _bytes: [UInt8]
     @usableFromInline internal var _offset: Int
     /// The largest chunk ``read(_:)`` hands out.
@@ -76,7 +76,9 @@ public struct BytesSource: ByteSource, Sendable {
     /// - Throws: Only what `body` throws.
     /// - Complexity: O(1) plus the cost of `body`.
     @inlinable
-    public mutating func read(_ body: (RawSpan) throws -> Void) throws -> Bool {
+    public mutating func read<Failure: Error>(
+        rethrowing body: (RawSpan) throws(Failure) -> Void
+    ) throws(Failure) -> Bool {
         let start = _offset
         let remaining = _bytes.count &- start
         guard remaining > 0 else { return false }

@@ -67,6 +67,31 @@ public struct Chain<First: ByteTransform, Second: ByteTransform>: ByteTransform 
 
 extension Chain: Sendable where First: Sendable, Second: Sendable {}
 
+extension Chain: InfallibleTransform where First: InfallibleTransform, Second: InfallibleTransform {
+    /// Passes `chunk` through ``first``, whose output goes through ``second``
+    /// to `next`; neither stage can fail, so only `next` can.
+    ///
+    /// - Throws: Only what `next` throws.
+    /// - Complexity: The cost of the two stages; the chain adds none.
+    @inlinable
+    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws(Next.WriteFailure) {
+        try _InfallibleTransformSink.lending(&second, &next) { (downstream) throws(Next.WriteFailure) in
+            try first.process(chunk, into: &downstream)
+        }
+    }
+
+    /// Finishes ``first`` into ``second``, then ``second`` into `next`.
+    ///
+    /// - Throws: Only what `next` throws.
+    @inlinable
+    public mutating func finish<Next: ByteSink>(into next: inout Next) throws(Next.WriteFailure) {
+        try _InfallibleTransformSink.lending(&second, &next) { (downstream) throws(Next.WriteFailure) in
+            try first.finish(into: &downstream)
+        }
+        try second.finish(into: &next)
+    }
+}
+
 extension ByteTransform where _ChainDepth == _ChainDepthOne {
     /// Returns a transform that runs this one, then `next`.
     ///
@@ -89,16 +114,21 @@ extension ByteTransform where _ChainDepth == _ChainDepthOne {
 /// It is the transform of a pipeline built with ``ByteSource/into(_:)``, and
 /// a baseline in benchmarks: any cost it shows is the cost of composition.
 @frozen
-public struct PassThroughTransform: ByteTransform, Sendable {
+public struct PassThroughTransform: InfallibleTransform, Sendable {
     /// Creates a pass-through stage.
     @inlinable
     public init() {}
 
     /// Writes `chunk` to `next` as it is, without copying it.
     ///
+    /// - Throws: Only what `next` throws.
     /// - Complexity: O(1) plus the cost of `next.write`.
     @inlinable
-    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
+    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws(Next.WriteFailure) {
         try next.write(chunk)
     }
+
+    /// Writes nothing: a pass-through holds nothing back.
+    @inlinable
+    public mutating func finish<Next: ByteSink>(into next: inout Next) throws(Next.WriteFailure) {}
 }

@@ -129,7 +129,7 @@ public final class FileSink: ByteSink {
     /// - Complexity: O(*n*) in `bytes.byteCount`.
     @inlinable
     @inline(__always)
-    public func write(_ bytes: RawSpan) throws {
+    public func write(_ bytes: RawSpan) throws(IOError) {
         let count = bytes.byteCount
         let cursor = _cursor
         if count <= _end - cursor && count < directWriteThreshold {

@@ -195,6 +195,7 @@ internal struct _Run<Sink: ByteSink> {
 
     /// Passes one chunk of the stream through `transform` into the sink.
     @inlinable
+    @inline(__always)
     mutating func process<Transform: ByteTransform>(
         _ chunk: RawSpan, through transform: inout Transform
     ) throws(PipelineError) {
@@ -235,9 +236,14 @@ extension Pipeline: Sendable where Source: Sendable, Transform: Sendable, Sink: 
 /// Counts what reaches the sink and notes whether the sink threw, so that a
 /// ``PipelineError`` can name the failing stage. One add per write. It owns
 /// the sink during a run (see Lending.swift for why it does not point to it).
+/// It throws what its sink throws, so a sink that cannot fail makes a
+/// metered sink that cannot fail.
 @frozen
 @usableFromInline
 internal struct _MeteredSink<Base: ByteSink>: ByteSink {
+    @usableFromInline typealias WriteFailure = Base.WriteFailure
+    @usableFromInline typealias FlushFailure = Base.FlushFailure
+
     @usableFromInline var base: Base
     @usableFromInline var bytesWritten = 0
     @usableFromInline var failed = false
@@ -248,7 +254,8 @@ internal struct _MeteredSink<Base: ByteSink>: ByteSink {
     }
 
     @inlinable
-    mutating func write(_ bytes: RawSpan) throws {
+    @inline(__always)
+    mutating func write(_ bytes: RawSpan) throws(Base.WriteFailure) {
         do {
             try base.write(bytes)
         } catch {
@@ -259,7 +266,7 @@ internal struct _MeteredSink<Base: ByteSink>: ByteSink {
     }
 
     @inlinable
-    mutating func flush() throws {
+    mutating func flush() throws(Base.FlushFailure) {
         do {
             try base.flush()
         } catch {

@@ -61,7 +61,7 @@ struct ReplaceTransformTests {
         var specialized = try BytesSource(classicTableInput, chunkSize: chunkSize)
             .transformed(by: elvis)
             .into(BufferSink())
-        let summary = try specialized.run()
+        let summary = specialized.run()
         #expect(specialized.sink.bytes == classicTableOutput, "specialized, chunk size \(chunkSize)")
         #expect(summary == PipelineSummary(bytesRead: 119, bytesWritten: 119))
 
@@ -324,12 +324,12 @@ struct ReplaceTransformTests {
     @Test func resetDiscardsHeldBytes() throws {
         var transform = try ReplaceTransform("elvis", with: "Elvis")
         var sink = BufferSink()
-        try transform.process(utf8("the elv").span.bytes, into: &sink)
+        transform.process(utf8("the elv").span.bytes, into: &sink)
         #expect(transform.heldBackByteCount == 3)
         transform.reset()
         #expect(transform.heldBackByteCount == 0)
-        try transform.process(utf8("is here").span.bytes, into: &sink)
-        try transform.finish(into: &sink)
+        transform.process(utf8("is here").span.bytes, into: &sink)
+        transform.finish(into: &sink)
         #expect(sink.bytes == utf8("the is here"))
     }
 
@@ -359,24 +359,24 @@ struct ReplaceTransformTests {
     @Test func holdsBackAPartialMatchAndFinishReleasesIt() throws {
         var transform = elvis
         var sink = BufferSink()
-        try transform.process(utf8("xx elv").span.bytes, into: &sink)
+        transform.process(utf8("xx elv").span.bytes, into: &sink)
         #expect(sink.string == "xx ")
         #expect(transform.heldBackByteCount == 3)
-        try transform.process(utf8("i").span.bytes, into: &sink)
+        transform.process(utf8("i").span.bytes, into: &sink)
         #expect(transform.heldBackByteCount == 4)
-        try transform.process(utf8("").span.bytes, into: &sink)
+        transform.process(utf8("").span.bytes, into: &sink)
         #expect(transform.heldBackByteCount == 4)
-        try transform.process(utf8("e").span.bytes, into: &sink)
+        transform.process(utf8("e").span.bytes, into: &sink)
         #expect(sink.string == "xx elvi")
         #expect(transform.heldBackByteCount == 1)
-        try transform.finish(into: &sink)
+        transform.finish(into: &sink)
         #expect(sink.string == "xx elvie")
         #expect(transform.heldBackByteCount == 0)
 
         // Back in its initial state: the next stream is independent.
         sink.removeAll()
-        try transform.process(utf8("lvis").span.bytes, into: &sink)
-        try transform.finish(into: &sink)
+        transform.process(utf8("lvis").span.bytes, into: &sink)
+        transform.finish(into: &sink)
         #expect(sink.string == "lvis")
     }
 
@@ -387,10 +387,10 @@ struct ReplaceTransformTests {
             var sink = DiscardSink()
             for _ in 0..<400 {
                 let chunk = random.bytes(Int.random(in: 0...5, using: &random), from: utf8("ab"))
-                try transform.process(chunk.span.bytes, into: &sink)
+                transform.process(chunk.span.bytes, into: &sink)
                 #expect(transform.heldBackByteCount < pattern.count)
             }
-            try transform.finish(into: &sink)
+            transform.finish(into: &sink)
             #expect(transform.heldBackByteCount == 0)
         }
     }

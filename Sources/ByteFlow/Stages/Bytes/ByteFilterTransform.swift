@@ -63,11 +63,11 @@ public struct ByteFilterTransform: ByteTransform, Sendable {
     /// - Throws: What `next` throws.
     /// - Complexity: O(*n*); allocates nothing.
     @inlinable
-    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
+    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws(Next.WriteFailure) {
         let count = chunk.byteCount
         guard count > 0 else { return }
         let capacity = _staging.count
-        try chunk.withUnsafeBytes { input in
+        try chunk.withUnsafeBytes { (input) throws(Next.WriteFailure) in
             var offset = 0
             while offset < count {
                 let n = min(capacity, count &- offset)
