@@ -2,8 +2,7 @@
 # Checks from a client's point of view what the compiler knows about errors
 # (issue 8, typed throws): a pipeline of stages that cannot fail runs
 # without `try`; one stage, source or sink that can fail makes `try`
-# necessary again; an `InfallibleTransform` must write its `finish` with
-# `throws(Next.WriteFailure)`. Type-checks small client files against the
+# necessary again; a sink whose `write` throws cannot be an `InfallibleSink`. Type-checks small client files against the
 # debug build of the ByteFlow module, as Scripts/check-chain-limit.sh does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,13 +61,6 @@ p.run()'
 expect_error file-source-needs-try "call can throw but is not marked with 'try'" '
 var p = try! FileSource(path: "/dev/null").transformed(by: replace).into(BufferSink())
 p.run()'
-expect_error untyped-finish-does-not-conform "does not conform to protocol 'InfallibleTransform'" '
-struct Holds: InfallibleTransform {
-    mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws(Next.WriteFailure) {}
-    mutating func finish<Next: ByteSink>(into next: inout Next) throws {}
-}'
-expect_error missing-finish-does-not-conform "does not conform to protocol 'InfallibleTransform'" '
-struct Stateless: InfallibleTransform {
-    mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws(Next.WriteFailure) {}
-}'
+expect_error throwing-sink-is-not-infallible "does not conform to protocol 'InfallibleSink'" '
+struct Throws: InfallibleSink { mutating func write(_ bytes: RawSpan) throws {} }'
 exit $status

@@ -9,10 +9,9 @@
 // What it covers: a `ReplaceTransform`, alone and followed by a chain of
 // stages, run chunk by chunk over memory the caller owns into memory the
 // caller owns. What it does not cover: building the stages (their tables are
-// allocated once, by `init`), and the throwing `Pipeline.run()`'s error
-// path, which wraps a stage's `any Error` in a `PipelineError` (destroying an
-// `any Error` may free its box): the stages checked here cannot fail, so the
-// path checked has no errors at all. Nor a chain that lends stages holding references (replace
+// allocated once, by `init`), and `Pipeline.run()`'s error path, which wraps a
+// stage's `any Error` in a `PipelineError` (destroying an `any Error` may
+// free its box). Nor a chain that lends stages holding references (replace
 // → replace): `Lending.swift` lends them through
 // `withUnsafeTemporaryAllocation`, which the check rejects ("Using type
 // 'ReplaceTransform' can cause metadata allocation or locks"; a temporary
@@ -50,23 +49,18 @@ struct CallerBufferSink: ByteSink {
 }
 
 /// Runs `transform` over `input` in chunks of `chunkSize` bytes, then
-/// finishes it: the loop of the non-throwing `Pipeline.run()`. The stages and
-/// the sink cannot fail (`InfallibleTransform`, a non-throwing `write`), so
-/// the compiler knows that nothing here throws: there is no error path to
-/// check. (Through `ByteTransform`'s untyped requirements, the witness
-/// thunks' `any Error` paths were rejected: "Using type 'any Error' can
-/// cause metadata allocation or locks".)
-func drive<Transform: InfallibleTransform>(
+/// finishes it: the loop of `Pipeline.run()` without its error bookkeeping.
+func drive<Transform: ByteTransform>(
     _ transform: inout Transform, _ input: UnsafeRawBufferPointer, chunkSize: Int,
     into sink: inout CallerBufferSink
-) {
+) throws {
     var offset = 0
     while offset < input.count {
         let end = min(input.count, offset &+ max(1, chunkSize))
-        transform.process(UnsafeRawBufferPointer(rebasing: input[offset..<end]).bytes, into: &sink)
+        try transform.process(UnsafeRawBufferPointer(rebasing: input[offset..<end]).bytes, into: &sink)
         offset = end
     }
-    transform.finish(into: &sink)
+    try transform.finish(into: &sink)
 }
 
 // Release builds only: without optimization, copies that the optimizer
@@ -81,9 +75,9 @@ func drive<Transform: InfallibleTransform>(
     public func replace(
         _ transform: inout ReplaceTransform, input: UnsafeRawBufferPointer, chunkSize: Int,
         output: UnsafeMutableRawBufferPointer
-    ) -> (written: Int, dropped: Int) {
+    ) throws -> (written: Int, dropped: Int) {
         var sink = CallerBufferSink(base: output)
-        drive(&transform, input, chunkSize: chunkSize, into: &sink)
+        try drive(&transform, input, chunkSize: chunkSize, into: &sink)
         return (sink.count, sink.dropped)
     }
 
@@ -98,9 +92,9 @@ func drive<Transform: InfallibleTransform>(
     public func replaceChained(
         _ stages: inout ReplaceChain, input: UnsafeRawBufferPointer, chunkSize: Int,
         output: UnsafeMutableRawBufferPointer
-    ) -> (written: Int, dropped: Int) {
+    ) throws -> (written: Int, dropped: Int) {
         var sink = CallerBufferSink(base: output)
-        drive(&stages, input, chunkSize: chunkSize, into: &sink)
+        try drive(&stages, input, chunkSize: chunkSize, into: &sink)
         return (sink.count, sink.dropped)
     }
 #endif

@@ -76,9 +76,7 @@ public struct BytesSource: InfallibleSource, Sendable {
     /// - Throws: Only what `body` throws.
     /// - Complexity: O(1) plus the cost of `body`.
     @inlinable
-    public mutating func read<Failure: Error>(
-        rethrowing body: (RawSpan) throws(Failure) -> Void
-    ) throws(Failure) -> Bool {
+    public mutating func read(_ body: (RawSpan) throws -> Void) throws -> Bool {
         let start = _offset
         let remaining = _bytes.count &- start
         guard remaining > 0 else { return false }

@@ -67,30 +67,8 @@ public struct Chain<First: ByteTransform, Second: ByteTransform>: ByteTransform 
 
 extension Chain: Sendable where First: Sendable, Second: Sendable {}
 
-extension Chain: InfallibleTransform where First: InfallibleTransform, Second: InfallibleTransform {
-    /// Passes `chunk` through ``first``, whose output goes through ``second``
-    /// to `next`; neither stage can fail, so only `next` can.
-    ///
-    /// - Throws: Only what `next` throws.
-    /// - Complexity: The cost of the two stages; the chain adds none.
-    @inlinable
-    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws(Next.WriteFailure) {
-        try _InfallibleTransformSink.lending(&second, &next) { (downstream) throws(Next.WriteFailure) in
-            try first.process(chunk, into: &downstream)
-        }
-    }
-
-    /// Finishes ``first`` into ``second``, then ``second`` into `next`.
-    ///
-    /// - Throws: Only what `next` throws.
-    @inlinable
-    public mutating func finish<Next: ByteSink>(into next: inout Next) throws(Next.WriteFailure) {
-        try _InfallibleTransformSink.lending(&second, &next) { (downstream) throws(Next.WriteFailure) in
-            try first.finish(into: &downstream)
-        }
-        try second.finish(into: &next)
-    }
-}
+/// A chain cannot fail when neither of its stages can.
+extension Chain: InfallibleTransform where First: InfallibleTransform, Second: InfallibleTransform {}
 
 extension ByteTransform where _ChainDepth == _ChainDepthOne {
     /// Returns a transform that runs this one, then `next`.
@@ -121,14 +99,9 @@ public struct PassThroughTransform: InfallibleTransform, Sendable {
 
     /// Writes `chunk` to `next` as it is, without copying it.
     ///
-    /// - Throws: Only what `next` throws.
     /// - Complexity: O(1) plus the cost of `next.write`.
     @inlinable
-    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws(Next.WriteFailure) {
+    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
         try next.write(chunk)
     }
-
-    /// Writes nothing: a pass-through holds nothing back.
-    @inlinable
-    public mutating func finish<Next: ByteSink>(into next: inout Next) throws(Next.WriteFailure) {}
 }

@@ -1,123 +1,99 @@
 // Pipelines that cannot fail.
 //
-// Swift has no union of error types, so a transform's `process` cannot say
-// "my own error, or whatever `next` throws" with a concrete type. What it can
-// say is the case that matters most: a stage that has no error of its own
-// throws exactly what its downstream throws, `throws(Next.WriteFailure)`, which
-// is `Never` when the sink cannot fail. So:
+// Why markers and not typed throws through the stage protocols (measured
+// 2026-11-30, Swift 6.3.1, from a client package; Documentation/Design.md,
+// "Typed throws"):
 //
-// - every sink carries its `Failure` (inferred from `write(_:)`, see
-//   ByteSink.swift);
-// - `InfallibleTransform` and `InfallibleSource` restate the stage
-//   requirements with the downstream's error type; one typed implementation
-//   satisfies both the refined and the original (`throws`) requirement, so
-//   the boxed pipeline and every generic `ByteTransform` context keep
-//   working unchanged;
-// - `Chain` conforms when both of its stages do, and `Pipeline` gains a
-//   `run()` that does not throw when its source and transform are infallible
-//   and its sink's `Failure` and `FlushFailure` are `Never`.
+// - The typed design compiles: `ByteSink` with `associatedtype WriteFailure:
+//   Error = any Error` and `write(_:) throws(WriteFailure)` (existing sinks
+//   keep compiling, the type is inferred from their `write`), transforms
+//   that cannot fail writing `throws(Next.WriteFailure)`, `Chain`
+//   conforming conditionally, and a `run()` without `throws` in an extension
+//   `where Sink.WriteFailure == Never, …`.
+// - But a typed `write` requirement alone, with no other change, stopped
+//   deep chains from fusing: 16 pass-through stages into a `DiscardSink`
+//   went from 1.0× one stage to 36–55× (1 B and 16 B chunks), and into a
+//   `BufferSink` from 8.7× to 30–43×, for stages written with plain `throws`
+//   and with `throws(Next.WriteFailure)` alike. Every `try next.write` in a
+//   generic stage then returns a generic (indirect) error, and the
+//   optimizer no longer inlines the whole chain into the run loop.
+// - There is no union of error types, so a transform with an error of its
+//   own can only throw `any Error` anyway, and pipelines that can fail
+//   throw `PipelineError` (stage attribution) whatever the stages' types.
 //
-// Stages that can fail keep the plain `throws` requirement: their errors
-// still reach the caller as a `PipelineError` naming the stage.
+// So the compiler's knowledge is carried by the types a pipeline is built
+// from, not by the stages' signatures: `InfallibleSource`,
+// `InfallibleTransform` and `InfallibleSink` mark the stages that cannot
+// fail (the sink's non-throwing `write` is checked by the compiler, the
+// other two are a promise their documentation states), `Chain` is
+// infallible when both stages are, and `Pipeline` gains a `run()` without
+// `throws` for those. It runs the same loop as the throwing run, so the
+// specialized code is the same; a stage that breaks its promise stops the
+// program with a message instead of throwing.
 
-/// A transform that has no error of its own: it throws only what the stage
-/// after it throws.
+/// A transform that has no error of its own: its ``ByteTransform/process(_:into:)``
+/// and ``ByteTransform/finish(into:)`` throw only what the stage after them
+/// throws.
 ///
-/// Conform a stage that cannot fail (a pass-through, a byte map, a
-/// find-and-replace) by writing its ``process(_:into:)`` and
-/// ``finish(into:)`` with `throws(Next.WriteFailure)`. The same implementation
-/// satisfies ``ByteTransform``'s `throws` requirements, so the stage still
-/// runs in a ``BoxedPipeline`` and in any generic code. What it adds: a
-/// ``Pipeline`` of infallible stages into a sink that cannot fail runs
-/// without `try`, and chains of infallible stages are infallible.
+/// Declare it for a stage that cannot fail (a pass-through, a byte map, a
+/// find-and-replace); nothing else changes: the stage's methods keep their
+/// plain `throws`, because they rethrow what the next stage throws. What it
+/// adds: a ``Pipeline`` whose source is an ``InfallibleSource``, whose
+/// stages are all `InfallibleTransform`s (a ``Chain`` of them is one) and
+/// whose sink is an ``InfallibleSink`` runs without `try`.
 ///
 /// ```swift
-/// struct Upper: InfallibleTransform {
-///     mutating func process<Next: ByteSink>(
-///         _ chunk: RawSpan, into next: inout Next
-///     ) throws(Next.WriteFailure) {
-///         // ...
+/// struct Hop: InfallibleTransform {
+///     mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
+///         try next.write(chunk)  // only the next stage can throw
 ///     }
-///     mutating func finish<Next: ByteSink>(into next: inout Next) throws(Next.WriteFailure) {}
 /// }
 /// ```
 ///
 /// ## Implementer notes
 ///
-/// - **`finish(into:)` must be written**, even when it does nothing, and with
-///   `throws(Next.WriteFailure)`: there is deliberately no default, because a
-///   `finish` declared with a plain `throws` would otherwise lose silently to
-///   a default that writes nothing. Without it the type does not conform, and
-///   the compiler says so.
+/// - **The promise.** Throw nothing that did not come from `next`. The
+///   compiler cannot check it (see <doc:Design#Typed-throws> for why the
+///   requirements are not typed); a pipeline that runs without `try` stops
+///   the program with a message naming the error if a stage breaks it.
 /// - Everything in ``ByteTransform``'s notes applies.
-public protocol InfallibleTransform: ByteTransform {
-    /// Rewrites one chunk of the stream, writing the output to `next`.
-    ///
-    /// - Parameters:
-    ///   - chunk: The next bytes of the stream, borrowed for this call.
-    ///   - next: The downstream stage.
-    /// - Throws: Only what `next` throws (``ByteSink/WriteFailure``).
-    mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws(Next.WriteFailure)
+public protocol InfallibleTransform: ByteTransform {}
 
-    /// Writes whatever the transform still holds at the end of the stream and
-    /// returns the transform to its initial state.
-    ///
-    /// - Parameter next: The downstream stage.
-    /// - Throws: Only what `next` throws (``ByteSink/WriteFailure``).
-    mutating func finish<Next: ByteSink>(into next: inout Next) throws(Next.WriteFailure)
-}
-
-/// A source that has no error of its own: reading throws only what `body`
-/// throws.
+/// A source that has no error of its own: ``ByteSource/read(_:)`` throws only
+/// what its `body` throws.
 ///
-/// Conform by implementing ``read(rethrowing:)``; ``ByteSource/read(_:)``
-/// comes with it. In-memory sources (``BytesSource``) are infallible; a
-/// ``FileSource`` is not, since `read(2)` can fail.
+/// In-memory sources are infallible (``BytesSource``); a ``FileSource`` is
+/// not, since `read(2)` can fail. The promise is the same as
+/// ``InfallibleTransform``'s.
+public protocol InfallibleSource: ByteSource {}
+
+/// A sink that cannot fail: its ``write(_:)`` does not throw (the compiler
+/// checks it), and its ``ByteSink/flush()`` must not throw either.
 ///
-/// Why a separately named requirement: a generic `read` with the same label
-/// as ``ByteSource/read(_:)`` would satisfy it too, but calls in generic
-/// code would still pick the untyped one and need `try`.
-public protocol InfallibleSource: ByteSource {
-    /// Produces the next chunk of the stream and passes it to `body`, with
-    /// the contract of ``ByteSource/read(_:)``.
+/// ``BufferSink``, ``DiscardSink`` and ``CountingSink`` are infallible; a
+/// ``FileSink`` is not.
+public protocol InfallibleSink: ByteSink {
+    /// Takes all of `bytes`, and cannot fail.
     ///
-    /// - Parameter body: Receives the chunk. The span is borrowed from the
-    ///   source and valid only during this call.
-    /// - Returns: `true` if `body` was called with a chunk, `false` at the end
-    ///   of the stream.
-    /// - Throws: Only what `body` throws.
-    mutating func read<Failure: Error>(
-        rethrowing body: (RawSpan) throws(Failure) -> Void
-    ) throws(Failure) -> Bool
+    /// - Parameter bytes: The bytes to write, borrowed for the duration of the
+    ///   call. May be empty.
+    mutating func write(_ bytes: RawSpan)
 }
 
-extension InfallibleSource {
-    /// Reads through ``read(rethrowing:)``.
-    ///
-    /// - Parameter body: Receives the chunk, valid during the call.
-    /// - Returns: `false` at the end of the stream.
-    /// - Throws: Only what `body` throws.
-    @inlinable
-    public mutating func read(_ body: (RawSpan) throws -> Void) throws -> Bool {
-        try read(rethrowing: body)
-    }
-}
-
-extension Pipeline
-where
-    Source: InfallibleSource, Transform: InfallibleTransform,
-    Sink.WriteFailure == Never, Sink.FlushFailure == Never
-{
+extension Pipeline where Source: InfallibleSource, Transform: InfallibleTransform, Sink: InfallibleSink {
     /// Runs the stream from the source through the transform into the sink,
     /// then finishes the transform and flushes the sink; none of them can
     /// fail, so neither can the run, and it needs no `try`.
     ///
     /// Chosen over the throwing ``run()`` whenever the source is an
     /// ``InfallibleSource``, the transform an ``InfallibleTransform`` (a
-    /// ``Chain`` of them is one) and the sink's ``ByteSink/WriteFailure`` and
-    /// ``ByteSink/FlushFailure`` are `Never` (``BufferSink``,
-    /// ``DiscardSink``). It counts and stops early (on
-    /// ``ByteTransform/isFinished``) exactly as the throwing run does.
+    /// ``Chain`` of them is one) and the sink an ``InfallibleSink``. It is
+    /// the same run loop, specialized the same way: it counts and stops
+    /// early (on ``ByteTransform/isFinished``) exactly as the throwing run
+    /// does.
+    ///
+    /// A stage that throws although it declared itself infallible stops the
+    /// program with a message that names the stage and the error.
     ///
     /// - Returns: How many bytes were read and written.
     /// - Complexity: O(*n*) in the length of the stream for the built-in
@@ -125,29 +101,20 @@ where
     @inlinable
     @discardableResult
     public mutating func run() -> PipelineSummary {
-        var run = _Run(sink: _take(&sink))
-        defer { _restore(&sink, run.metered.base) }
-        while !transform.isFinished, source.read(rethrowing: { chunk in run.process(chunk, through: &transform) }) {}
-        run.finish(&transform)
-        return run.summary
+        do {
+            return try _runPipeline(source: &source, transform: &transform, sink: &sink)
+        } catch {
+            _infallibleStageThrew(error)
+        }
     }
 }
 
-extension _Run where Sink.WriteFailure == Never, Sink.FlushFailure == Never {
-    /// Passes one chunk through a transform that cannot fail into a sink that
-    /// cannot fail: the counting of the throwing run, without its error
-    /// paths.
-    @inlinable
-    @inline(__always)
-    mutating func process<Transform: InfallibleTransform>(_ chunk: RawSpan, through transform: inout Transform) {
-        bytesRead &+= chunk.byteCount
-        transform.process(chunk, into: &metered)
-    }
-
-    /// Finishes a transform that cannot fail into the sink, then flushes it.
-    @inlinable
-    mutating func finish<Transform: InfallibleTransform>(_ transform: inout Transform) {
-        transform.finish(into: &metered)
-        metered.flush()
-    }
+/// Stops the program: a stage declared infallible threw. Out of line, so
+/// that the run loop carries only a call on its (dead) error path.
+@usableFromInline
+@inline(never)
+internal func _infallibleStageThrew(_ error: PipelineError) -> Never {
+    preconditionFailure(
+        "ByteFlow: a stage declared infallible threw (\(error.stage)): \(error.underlying); "
+            + "remove its InfallibleTransform/InfallibleSource/InfallibleSink conformance")
 }

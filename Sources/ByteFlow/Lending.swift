@@ -49,10 +49,10 @@ internal func _restore<Value>(_ place: inout Value, _ value: Value) {
 /// is copied or destroyed on the way.
 @inlinable
 @inline(__always)
-internal func _withTemporary<Value, Result, Failure: Error>(
-    _ make: () -> Value, _ body: (inout Value) throws(Failure) -> Result, giveBack: (inout Value) -> Void
-) throws(Failure) -> Result {
-    return try withUnsafeTemporaryAllocation(of: Value.self, capacity: 1) { (storage) throws(Failure) in
+internal func _withTemporary<Value, Result>(
+    _ make: () -> Value, _ body: (inout Value) throws -> Result, giveBack: (inout Value) -> Void
+) rethrows -> Result {
+    return try withUnsafeTemporaryAllocation(of: Value.self, capacity: 1) { storage in
         let place = storage.baseAddress.unsafelyUnwrapped
         place.initialize(to: make())
         defer { giveBack(&place.pointee) }
@@ -62,19 +62,9 @@ internal func _withTemporary<Value, Result, Failure: Error>(
 
 /// A sink that feeds a transform whose output goes to another sink. It owns
 /// both while it exists: see the note at the top of this file.
-@usableFromInline
-internal protocol _LendingSink: ByteSink {
-    associatedtype Transform: ByteTransform
-    associatedtype Next: ByteSink
-    var transform: Transform { get set }
-    var next: Next { get set }
-    init(transform: Transform, next: Next)
-}
-
-/// The adapter for any transform: it throws whatever the transform throws.
 @frozen
 @usableFromInline
-internal struct _TransformSink<Transform: ByteTransform, Next: ByteSink>: _LendingSink {
+internal struct _TransformSink<Transform: ByteTransform, Next: ByteSink>: ByteSink {
     @usableFromInline var transform: Transform
     @usableFromInline var next: Next
 
@@ -85,45 +75,18 @@ internal struct _TransformSink<Transform: ByteTransform, Next: ByteSink>: _Lendi
     }
 
     @inlinable
-    @inline(__always)
     mutating func write(_ bytes: RawSpan) throws {
         try transform.process(bytes, into: &next)
     }
-}
 
-/// The adapter for a transform that cannot fail: it throws only what `Next`
-/// throws, so a chain of infallible stages into a sink that cannot fail has
-/// no error path at all.
-@frozen
-@usableFromInline
-internal struct _InfallibleTransformSink<Transform: InfallibleTransform, Next: ByteSink>: _LendingSink {
-    @usableFromInline typealias WriteFailure = Next.WriteFailure
-
-    @usableFromInline var transform: Transform
-    @usableFromInline var next: Next
-
-    @inlinable
-    init(transform: Transform, next: Next) {
-        self.transform = transform
-        self.next = next
-    }
-
-    @inlinable
-    @inline(__always)
-    mutating func write(_ bytes: RawSpan) throws(Next.WriteFailure) {
-        try transform.process(bytes, into: &next)
-    }
-}
-
-extension _LendingSink {
     /// Runs `body` with a sink that feeds `transform`, whose output goes to
     /// `next`. Both are lent to the sink and given back afterwards, also when
     /// `body` throws.
     @inlinable
     @inline(__always)
-    static func lending<Result, Failure: Error>(
-        _ transform: inout Transform, _ next: inout Next, _ body: (inout Self) throws(Failure) -> Result
-    ) throws(Failure) -> Result {
+    static func lending<Result>(
+        _ transform: inout Transform, _ next: inout Next, _ body: (inout Self) throws -> Result
+    ) rethrows -> Result {
         guard _isPOD(Transform.self) else {
             // Stages that hold references downstream (a `ReplaceTransform`'s
             // arrays): move them in and out of a temporary, never copying.

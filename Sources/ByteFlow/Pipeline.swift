@@ -195,7 +195,6 @@ internal struct _Run<Sink: ByteSink> {
 
     /// Passes one chunk of the stream through `transform` into the sink.
     @inlinable
-    @inline(__always)
     mutating func process<Transform: ByteTransform>(
         _ chunk: RawSpan, through transform: inout Transform
     ) throws(PipelineError) {
@@ -236,14 +235,9 @@ extension Pipeline: Sendable where Source: Sendable, Transform: Sendable, Sink: 
 /// Counts what reaches the sink and notes whether the sink threw, so that a
 /// ``PipelineError`` can name the failing stage. One add per write. It owns
 /// the sink during a run (see Lending.swift for why it does not point to it).
-/// It throws what its sink throws, so a sink that cannot fail makes a
-/// metered sink that cannot fail.
 @frozen
 @usableFromInline
 internal struct _MeteredSink<Base: ByteSink>: ByteSink {
-    @usableFromInline typealias WriteFailure = Base.WriteFailure
-    @usableFromInline typealias FlushFailure = Base.FlushFailure
-
     @usableFromInline var base: Base
     @usableFromInline var bytesWritten = 0
     @usableFromInline var failed = false
@@ -254,8 +248,7 @@ internal struct _MeteredSink<Base: ByteSink>: ByteSink {
     }
 
     @inlinable
-    @inline(__always)
-    mutating func write(_ bytes: RawSpan) throws(Base.WriteFailure) {
+    mutating func write(_ bytes: RawSpan) throws {
         do {
             try base.write(bytes)
         } catch {
@@ -266,7 +259,7 @@ internal struct _MeteredSink<Base: ByteSink>: ByteSink {
     }
 
     @inlinable
-    mutating func flush() throws(Base.FlushFailure) {
+    mutating func flush() throws {
         do {
             try base.flush()
         } catch {

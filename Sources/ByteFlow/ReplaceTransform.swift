@@ -122,10 +122,10 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
     /// - Throws: What `next` throws.
     /// - Complexity: O(*n* + *m*) for a chunk of *n* bytes and a pattern of *m*.
     @inlinable
-    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws(Next.WriteFailure) {
+    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
         let count = chunk.byteCount
         guard count > 0 else { return }
-        try chunk.withUnsafeBytes { (chunkBytes) throws(Next.WriteFailure) in
+        try chunk.withUnsafeBytes { chunkBytes in
             try _process(chunkBytes.baseAddress!, count, into: &next)
         }
     }
@@ -139,7 +139,7 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
     @inlinable
     internal mutating func _process<Next: ByteSink>(
         _ base: UnsafeRawPointer, _ count: Int, into next: inout Next
-    ) throws(Next.WriteFailure) {
+    ) throws {
         let m = _finder.count
         var position = 0
         if _held > 0 {
@@ -184,7 +184,7 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
     @inline(never)
     internal mutating func _replaceMatches<Next: ByteSink>(
         _ base: UnsafeRawPointer, from start: Int, _ count: Int, into next: inout Next
-    ) throws(Next.WriteFailure) -> Int {
+    ) throws -> Int {
         // The handler is inlined into the scan: a match costs its two writes
         // and a few instructions.
         //
@@ -203,7 +203,7 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
         var fallback = _fallback
         let replacement = _replacement
         let replacementCount = _replacementCount
-        try _finder._scan(base, from: position, to: count, fallback: &fallback) { (found) throws(Next.WriteFailure) in
+        try _finder._scan(base, from: position, to: count, fallback: &fallback) { found in
             if found > position { try Self._writeRange(base, position, found, into: &next) }
             if replacementCount > 0 { try Self._writeRange(replacement, 0, replacementCount, into: &next) }
             position = found &+ m
@@ -244,7 +244,7 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
     @inline(never)
     internal mutating func _resumeHeld<Next: ByteSink>(
         _ base: UnsafeRawPointer, _ count: Int, into next: inout Next
-    ) throws(Next.WriteFailure) -> Int? {
+    ) throws -> Int? {
         let m = _finder.count
         // Resume on at most m - 1 bytes: enough to decide every match that
         // starts in the held-back prefix.
@@ -290,7 +290,7 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
     /// - Parameter next: The downstream stage.
     /// - Throws: What `next` throws.
     @inlinable
-    public mutating func finish<Next: ByteSink>(into next: inout Next) throws(Next.WriteFailure) {
+    public mutating func finish<Next: ByteSink>(into next: inout Next) throws {
         let held = _held
         reset()
         try _writeHeld(held, into: &next)
@@ -321,19 +321,19 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
     @inline(__always)
     internal static func _writeRange<Next: ByteSink>(
         _ base: UnsafeRawPointer, _ start: Int, _ end: Int, into next: inout Next
-    ) throws(Next.WriteFailure) {
+    ) throws {
         try next.write(UnsafeRawBufferPointer(start: base + start, count: end &- start).bytes)
     }
 
     @inlinable
-    internal func _writeHeld<Next: ByteSink>(_ count: Int, into next: inout Next) throws(Next.WriteFailure) {
+    internal func _writeHeld<Next: ByteSink>(_ count: Int, into next: inout Next) throws {
         guard count > 0 else { return }
         try Self._writeRange(_finder._pattern, 0, count, into: &next)
     }
 
     @inlinable
     @inline(__always)
-    internal func _writeReplacement<Next: ByteSink>(into next: inout Next) throws(Next.WriteFailure) {
+    internal func _writeReplacement<Next: ByteSink>(into next: inout Next) throws {
         guard _replacementCount > 0 else { return }
         try Self._writeRange(_replacement, 0, _replacementCount, into: &next)
     }

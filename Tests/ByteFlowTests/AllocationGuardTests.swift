@@ -20,9 +20,9 @@
                 let expected = referenceReplace(Self.input, utf8(pattern), utf8(replacement))
                 var transform = try ReplaceTransform(pattern, with: replacement)
                 var output = [UInt8](repeating: 0, count: expected.count)
-                let result = Self.input.withUnsafeBytes { input in
-                    output.withUnsafeMutableBytes { output in
-                        replace(&transform, input: input, chunkSize: chunkSize, output: output)
+                let result = try Self.input.withUnsafeBytes { input in
+                    try output.withUnsafeMutableBytes { output in
+                        try replace(&transform, input: input, chunkSize: chunkSize, output: output)
                     }
                 }
                 #expect(result.written == expected.count && result.dropped == 0)
@@ -37,9 +37,9 @@
                 try ReplaceTransform("elvis", with: "E"),
                 Chain(PassThroughTransform(), PassThroughTransform()))
             var output = [UInt8](repeating: 0, count: expected.count - 3)
-            let result = Self.input.withUnsafeBytes { input in
-                output.withUnsafeMutableBytes { output in
-                    replaceChained(&stages, input: input, chunkSize: chunkSize, output: output)
+            let result = try Self.input.withUnsafeBytes { input in
+                try output.withUnsafeMutableBytes { output in
+                    try replaceChained(&stages, input: input, chunkSize: chunkSize, output: output)
                 }
             }
             // The output is 3 bytes short: what does not fit is counted.

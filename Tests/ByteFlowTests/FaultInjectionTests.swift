@@ -160,10 +160,10 @@ struct FaultInjectionTests {
                 // What the transform itself makes of the delivered chunks.
                 var transform = elvis
                 var direct = BufferSink()
-                for chunk in delivered { transform.process(chunk.span.bytes, into: &direct) }
+                for chunk in delivered { try transform.process(chunk.span.bytes, into: &direct) }
                 #expect(sink.bytes == direct.bytes, "\(context)")
                 // ...which, with the held-back bytes, is the prefix replaced.
-                transform.finish(into: &direct)
+                try transform.finish(into: &direct)
                 #expect(
                     direct.bytes == referenceReplace(Array(delivered.joined()), utf8("elvis"), utf8("Elvis")),
                     "\(context)")

@@ -1,14 +1,16 @@
 import ByteFlow
 import Testing
 
-// Typed throws where a pipeline cannot fail (issue 8). That an infallible
+// Pipelines that cannot fail (issue 8, typed throws). That an infallible
 // pipeline needs no `try` is proved by these files compiling under
 // `-warnings-as-errors` (a `try` before a call that cannot throw is a
 // warning, one missing before a call that can is an error); that a pipeline
-// with a stage that can fail still needs `try`, and that an infallible stage
-// must write its `finish` typed, by `Scripts/check-typed-throws.sh`.
+// with a stage, source or sink that can fail still needs `try`, and that a
+// sink whose `write` throws cannot be an `InfallibleSink`, by
+// `Scripts/check-typed-throws.sh`.
 
-/// ``ChunkedSource``'s cuttings, as an ``InfallibleSource``.
+/// ``ChunkedSource``'s cuttings, declared infallible: it throws only what
+/// `body` throws.
 private struct InfallibleChunkedSource: InfallibleSource {
     var base: ChunkedSource
 
@@ -16,25 +18,17 @@ private struct InfallibleChunkedSource: InfallibleSource {
         base = ChunkedSource(bytes, chunking)
     }
 
-    mutating func read<Failure: Error>(
-        rethrowing body: (RawSpan) throws(Failure) -> Void
-    ) throws(Failure) -> Bool {
-        // `ChunkedSource` itself cannot fail: only `body` throws.
-        var thrown: Failure?
-        let more = try! base.read { chunk in
-            do throws(Failure) { try body(chunk) } catch { thrown = error }
-        }
-        if let thrown { throw thrown }
-        return more
+    mutating func read(_ body: (RawSpan) throws -> Void) throws -> Bool {
+        try base.read(body)
     }
 }
 
-/// A pass-through stage written as a user would write an infallible one.
+/// A pass-through stage written as a user would write an infallible one:
+/// the conformance is all that changes.
 private struct TypedHop: InfallibleTransform {
-    mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws(Next.WriteFailure) {
+    mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
         try next.write(chunk)
     }
-    mutating func finish<Next: ByteSink>(into next: inout Next) throws(Next.WriteFailure) {}
 }
 
 /// A pass-through stage written before typed throws: a plain `throws`.
@@ -44,22 +38,7 @@ private struct LegacyHop: ByteTransform {
     }
 }
 
-/// A sink whose `write` cannot fail but whose `flush` can: it must keep its
-/// own `flush` (the reason for a separate `FlushFailure`).
-private struct FlushesLate: ByteSink {
-    var written: [UInt8] = []
-    var flushed = 0
-    mutating func write(_ bytes: RawSpan) {
-        bytes.withUnsafeBytes { written += $0 }
-    }
-    mutating func flush() throws {
-        flushed += 1
-    }
-}
-
-/// A sink written before typed throws with its own error type named
-/// `Failure`: it must still conform (the reason the associated type is not
-/// called `Failure`).
+/// A sink that can fail, written as before typed throws.
 private struct FailsOnNthWrite: ByteSink {
     struct Failure: Error, Equatable {}
     var writesLeft: Int
@@ -71,6 +50,10 @@ private struct FailsOnNthWrite: ByteSink {
 
 private func isInfallible<T: InfallibleTransform>(_: T.Type) -> Bool { true }
 private func isInfallible<T: ByteTransform>(_: T.Type) -> Bool { false }
+private func isInfallibleSink<T: InfallibleSink>(_: T.Type) -> Bool { true }
+private func isInfallibleSink<T: ByteSink>(_: T.Type) -> Bool { false }
+private func isInfallibleSource<T: InfallibleSource>(_: T.Type) -> Bool { true }
+private func isInfallibleSource<T: ByteSource>(_: T.Type) -> Bool { false }
 
 @Suite("Typed throws: pipelines that cannot fail")
 struct InfallibleTests {
@@ -122,26 +105,29 @@ struct InfallibleTests {
         #expect(!isInfallible(LegacyHop.self))
     }
 
-    @Test("sinks carry their error types: inferred from write and flush")
-    func sinkErrorTypes() {
-        #expect(BufferSink.WriteFailure.self == Never.self)
-        #expect(BufferSink.FlushFailure.self == Never.self)
-        #expect(DiscardSink.WriteFailure.self == Never.self)
-        #expect(CountingSink.WriteFailure.self == Never.self)
-        #expect(FileSink.WriteFailure.self == IOError.self)
-        #expect(FileSink.FlushFailure.self == IOError.self)
-        #expect(CappedBufferSink.WriteFailure.self == CapExceededError.self)
-        #expect(FlushesLate.WriteFailure.self == Never.self)
-        #expect(FlushesLate.FlushFailure.self == (any Error).self)
-        #expect(FailsOnNthWrite.WriteFailure.self == (any Error).self)
+    @Test("the built-in stages that cannot fail say so; the others do not")
+    func builtInConformances() {
+        #expect(isInfallible(MultiReplaceTransform.self))
+        #expect(isInfallibleSink(BufferSink.self) && isInfallibleSink(DiscardSink.self))
+        #expect(isInfallibleSink(CountingSink.self) && isInfallibleSink(CRC32CSink.self))
+        #expect(!isInfallibleSink(FileSink.self) && !isInfallibleSink(CappedBufferSink.self))
+        #expect(!isInfallibleSink(FailsOnNthWrite.self))
+        #expect(isInfallibleSource(BytesSource.self))
+        #expect(isInfallibleSource(PrefixSource<ConcatenatedSource<BytesSource, BytesSource>>.self))
+        #expect(!isInfallibleSource(FileSource.self) && !isInfallibleSource(PrefixSource<FileSource>.self))
     }
 
-    @Test("a sink whose flush can fail keeps its own flush; the run then throws")
-    func flushThatCanFailIsCalled() throws {
-        var pipeline = BytesSource("elvis").transformed(by: TypedHop()).into(FlushesLate())
-        try pipeline.run()  // `FlushFailure` is `any Error`: the throwing run
-        #expect(pipeline.sink.flushed == 1)
-        #expect(pipeline.sink.written == utf8("elvis"))
+    @Test("a sink's typed error reaches a direct caller")
+    func typedSinkErrors() throws {
+        // `CappedBufferSink.write` throws `CapExceededError`, `FileSink`'s
+        // `IOError`: typed where a caller uses the sink directly.
+        var capped = CappedBufferSink(cap: 2)
+        do throws(CapExceededError) {
+            try capped.write(utf8("elvis").span.bytes)
+            Issue.record("expected CapExceededError")
+        } catch {
+            #expect(error.refused == 5)
+        }
     }
 
     @Test("a legacy stage still composes with typed ones; errors keep their stage")
@@ -168,13 +154,17 @@ struct InfallibleTests {
         #expect(cappedError?.underlying is CapExceededError)
     }
 
-    @Test("an infallible stage called directly into a BufferSink needs no try")
-    func directCalls() throws {
-        var replace = try ReplaceTransform("elvis", with: "Elvis")
-        var sink = BufferSink()
-        replace.process(utf8("the elv").span.bytes, into: &sink)
-        replace.process(utf8("is").span.bytes, into: &sink)
-        replace.finish(into: &sink)
-        #expect(sink.string == "the Elvis")
+    @Test("a stage that breaks its promise stops the program with a message")
+    func brokenPromiseStops() async {
+        await #expect(processExitsWith: .failure) {
+            struct Liar: InfallibleTransform {
+                struct Lie: Error {}
+                mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
+                    throw Lie()
+                }
+            }
+            var pipeline = BytesSource("elvis").transformed(by: Liar()).into(DiscardSink())
+            pipeline.run()
+        }
     }
 }

@@ -324,12 +324,12 @@ struct ReplaceTransformTests {
     @Test func resetDiscardsHeldBytes() throws {
         var transform = try ReplaceTransform("elvis", with: "Elvis")
         var sink = BufferSink()
-        transform.process(utf8("the elv").span.bytes, into: &sink)
+        try transform.process(utf8("the elv").span.bytes, into: &sink)
         #expect(transform.heldBackByteCount == 3)
         transform.reset()
         #expect(transform.heldBackByteCount == 0)
-        transform.process(utf8("is here").span.bytes, into: &sink)
-        transform.finish(into: &sink)
+        try transform.process(utf8("is here").span.bytes, into: &sink)
+        try transform.finish(into: &sink)
         #expect(sink.bytes == utf8("the is here"))
     }
 
@@ -359,24 +359,24 @@ struct ReplaceTransformTests {
     @Test func holdsBackAPartialMatchAndFinishReleasesIt() throws {
         var transform = elvis
         var sink = BufferSink()
-        transform.process(utf8("xx elv").span.bytes, into: &sink)
+        try transform.process(utf8("xx elv").span.bytes, into: &sink)
         #expect(sink.string == "xx ")
         #expect(transform.heldBackByteCount == 3)
-        transform.process(utf8("i").span.bytes, into: &sink)
+        try transform.process(utf8("i").span.bytes, into: &sink)
         #expect(transform.heldBackByteCount == 4)
-        transform.process(utf8("").span.bytes, into: &sink)
+        try transform.process(utf8("").span.bytes, into: &sink)
         #expect(transform.heldBackByteCount == 4)
-        transform.process(utf8("e").span.bytes, into: &sink)
+        try transform.process(utf8("e").span.bytes, into: &sink)
         #expect(sink.string == "xx elvi")
         #expect(transform.heldBackByteCount == 1)
-        transform.finish(into: &sink)
+        try transform.finish(into: &sink)
         #expect(sink.string == "xx elvie")
         #expect(transform.heldBackByteCount == 0)
 
         // Back in its initial state: the next stream is independent.
         sink.removeAll()
-        transform.process(utf8("lvis").span.bytes, into: &sink)
-        transform.finish(into: &sink)
+        try transform.process(utf8("lvis").span.bytes, into: &sink)
+        try transform.finish(into: &sink)
         #expect(sink.string == "lvis")
     }
 
@@ -387,10 +387,10 @@ struct ReplaceTransformTests {
             var sink = DiscardSink()
             for _ in 0..<400 {
                 let chunk = random.bytes(Int.random(in: 0...5, using: &random), from: utf8("ab"))
-                transform.process(chunk.span.bytes, into: &sink)
+                try transform.process(chunk.span.bytes, into: &sink)
                 #expect(transform.heldBackByteCount < pattern.count)
             }
-            transform.finish(into: &sink)
+            try transform.finish(into: &sink)
             #expect(transform.heldBackByteCount == 0)
         }
     }

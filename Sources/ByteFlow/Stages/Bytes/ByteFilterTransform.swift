@@ -63,11 +63,11 @@ public struct ByteFilterTransform: ByteTransform, Sendable {
     /// - Throws: What `next` throws.
     /// - Complexity: O(*n*); allocates nothing.
     @inlinable
-    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws(Next.WriteFailure) {
+    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
         let count = chunk.byteCount
         guard count > 0 else { return }
         let capacity = _staging.count
-        try chunk.withUnsafeBytes { (input) throws(Next.WriteFailure) in
+        try chunk.withUnsafeBytes { input in
             var offset = 0
             while offset < count {
                 let n = min(capacity, count &- offset)

@@ -106,11 +106,11 @@ public struct ByteMapTransform: ByteTransform, Sendable {
     /// - Complexity: O(*n*); allocates nothing (unless this value shares its
     ///   staging buffer with a copy, which costs one copy-on-write).
     @inlinable
-    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws(Next.WriteFailure) {
+    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
         let count = chunk.byteCount
         guard count > 0 else { return }
         let capacity = _staging.count
-        try chunk.withUnsafeBytes { (input) throws(Next.WriteFailure) in
+        try chunk.withUnsafeBytes { input in
             var offset = 0
             while offset < count {
                 let n = min(capacity, count &- offset)

@@ -37,7 +37,7 @@ public struct PrefixTransform: ByteTransform, Sendable {
     ///
     /// - Complexity: O(1); allocates nothing.
     @inlinable
-    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws(Next.WriteFailure) {
+    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
         let take = min(chunk.byteCount, limit &- _passed)
         guard take > 0 else { return }
         _passed &+= take
@@ -46,7 +46,7 @@ public struct PrefixTransform: ByteTransform, Sendable {
 
     /// Returns to the initial state; writes nothing.
     @inlinable
-    public mutating func finish<Next: ByteSink>(into next: inout Next) throws(Next.WriteFailure) {
+    public mutating func finish<Next: ByteSink>(into next: inout Next) throws {
         reset()
     }
 
@@ -91,7 +91,7 @@ public struct DropFirstTransform: ByteTransform, Sendable {
     ///
     /// - Complexity: O(1); allocates nothing.
     @inlinable
-    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws(Next.WriteFailure) {
+    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
         let skip = min(chunk.byteCount, count &- _skipped)
         _skipped &+= skip
         guard skip < chunk.byteCount else { return }
@@ -100,7 +100,7 @@ public struct DropFirstTransform: ByteTransform, Sendable {
 
     /// Returns to the initial state; writes nothing.
     @inlinable
-    public mutating func finish<Next: ByteSink>(into next: inout Next) throws(Next.WriteFailure) {
+    public mutating func finish<Next: ByteSink>(into next: inout Next) throws {
         reset()
     }
 

@@ -97,7 +97,7 @@ public struct CountingTransform: ByteTransform, Sendable {
     /// - Throws: What `next` throws.
     /// - Complexity: O(*n*); allocates nothing.
     @inlinable
-    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws(Next.WriteFailure) {
+    public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
         let count = chunk.byteCount
         if count > 0 {
             chunk.withUnsafeBytes { bytes in
@@ -119,7 +119,7 @@ public struct CountingTransform: ByteTransform, Sendable {
     /// Drops a partial match pending at the end of the stream; keeps the
     /// totals and writes nothing.
     @inlinable
-    public mutating func finish<Next: ByteSink>(into next: inout Next) throws(Next.WriteFailure) {
+    public mutating func finish<Next: ByteSink>(into next: inout Next) throws {
         _matcher?.state = 0
     }
 
