@@ -208,6 +208,7 @@ internal struct _Run<Sink: ByteSink> {
 
     /// Ends the stream: finishes `transform` into the sink, then flushes it.
     @inlinable
+    @inline(never)
     mutating func finish<Transform: ByteTransform>(_ transform: inout Transform) throws(PipelineError) {
         do {
             try transform.finish(into: &metered)
