@@ -14,7 +14,7 @@
 /// what was buffered, in one `writev(2)`. Every `write(2)`
 /// loops over short writes, retries `EINTR` and waits on `EAGAIN`.
 ///
-/// ``flush()`` (which ``Pipeline/run()`` calls at the end) writes what is
+/// ``flush()`` (which ``Pipeline/run()-7ijts`` calls at the end) writes what is
 /// buffered. Bytes still buffered when the sink is deinitialized are
 /// discarded, not written: a `deinit` cannot report an error, and a write that
 /// cannot fail loudly must not happen silently.

@@ -85,7 +85,7 @@ extension Pipeline where Source: InfallibleSource, Transform: InfallibleTransfor
     /// then finishes the transform and flushes the sink; none of them can
     /// fail, so neither can the run, and it needs no `try`.
     ///
-    /// Chosen over the throwing ``run()`` whenever the source is an
+    /// Chosen over the throwing ``run()-7ijts`` whenever the source is an
     /// ``InfallibleSource``, the transform an ``InfallibleTransform`` (a
     /// ``Chain`` of them is one) and the sink an ``InfallibleSink``. It is
     /// the same run loop, specialized the same way: it counts and stops
