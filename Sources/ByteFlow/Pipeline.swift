@@ -42,7 +42,7 @@ extension ByteSource {
     /// var pipeline = BytesSource("elvis lives")
     ///     .transformed(by: try ReplaceTransform("elvis", with: "Elvis"))
     ///     .into(BufferSink())
-    /// try pipeline.run()
+    /// pipeline.run()  // no `try`: these stages cannot fail
     /// ```
     ///
     /// - Parameter transform: The first stage.
