@@ -185,4 +185,38 @@ struct EarlyStopTests {
             }
         }
     }
+
+    @Test("Only stages that can finish early say so: the prefix, and chains that contain one")
+    func canFinishEarlyDeclarations() {
+        #expect(PrefixTransform.canFinishEarly)
+        #expect(!PassThroughTransform.canFinishEarly)
+        #expect(!CountingTransform.canFinishEarly)
+        #expect(!ByteMapTransform.canFinishEarly)
+        #expect(Chain<PrefixTransform, ByteMapTransform>.canFinishEarly)
+        #expect(Chain<ByteMapTransform, PrefixTransform>.canFinishEarly)
+        #expect(!Chain<ByteMapTransform, ByteFilterTransform>.canFinishEarly)
+        #expect(type(of: stages(3)).canFinishEarly)
+        let boxed: [any ByteTransform] = boxedStages(3)
+        #expect(boxed.map { type(of: $0).canFinishEarly } == [false, true, false])
+    }
+
+    @Test(
+        "A boxed run stops for a prefix at any position, also past the 64 stages it keeps a bitmask for",
+        arguments: [0, 1, 63, 64, 70])
+    func boxedPrefixAtAnyPosition(position: Int) throws {
+        let input = Array(utf8(String(repeating: "hello, world\n", count: 40)))
+        let n = 100
+        for chunking: Chunking in [.fixed(1), .fixed(16), .pieces([5, 0, 33])] {
+            var transforms: [any ByteTransform] = Array(repeating: PassThroughTransform(), count: 72)
+            transforms[position] = PrefixTransform(n)
+            let log = ReadLog()
+            var boxed = BoxedPipeline(
+                source: LoggedSource(base: ChunkedSource(input, chunking), log: log), transforms: transforms,
+                sink: BufferSink())
+            let summary = try boxed.run()
+            let context = "prefix at \(position), chunking \(chunking)"
+            #expect(boxed.sink(as: BufferSink.self)?.bytes == Array(input.prefix(n)), "\(context)")
+            expectStopped(log, summary, n: n, count: input.count, context)
+        }
+    }
 }

@@ -128,6 +128,32 @@ struct FramingTests {
                     + (0..<3).map { _ in randomPieces(for: input.count, using: &random) }))
     }
 
+    @Test(
+        "Multi-byte delimiters in long inputs (the matcher's block and finder paths), specialized and boxed",
+        arguments: 0..<40)
+    func longDelimiterFraming(seed: Int) throws {
+        var random = SeededRandom(seed: UInt64(seed) &* 0x51ED &+ 3)
+        let alphabet = utf8(["ab\n", "aab", "xy,"][seed % 3])
+        let delimiter = random.bytes(Int.random(in: 2...6, using: &random), from: alphabet)
+        var input: [UInt8] = []
+        let length = Int.random(in: 200...3_000, using: &random)
+        while input.count < length {
+            input +=
+                Int.random(in: 0..<6, using: &random) == 0
+                ? delimiter : random.bytes(Int.random(in: 1...40, using: &random), from: alphabet)
+        }
+        let keeps = Bool.random(using: &random)
+        let framer = try DelimiterFramer(delimiter, maximumFrameLength: 4_000, keepsDelimiter: keeps)
+        let expected = referenceFrames(
+            input, delimiter: delimiter, keepsDelimiter: keeps, stripsCarriageReturn: false, maximum: 4_000,
+            oversized: .fail)
+        let cuts = chunkings(for: input.count, randomCount: 4, everyFixedSizeUpTo: 40, using: &random)
+        #expect(
+            expectFrames(
+                of: input, through: framer, give: expected, in: cuts,
+                "seed \(seed) delimiter \(printable(delimiter)) keeps \(keeps)"))
+    }
+
     @Test("Fixed-length records, and a truncated last record", arguments: 0..<60)
     func fixedLength(seed: Int) throws {
         var random = SeededRandom(seed: UInt64(seed) &+ 77)

@@ -60,6 +60,77 @@ struct ObservationTests {
         }
     }
 
+    @Test(
+        "CountingTransform: every write length 0–300 (short-write, block and finder paths), patterns up to 20 bytes",
+        arguments: [1, 2, 3, 5, 8, 15, 16, 17, 20])
+    func countingEveryWriteLength(patternLength: Int) throws {
+        var random = SeededRandom(seed: UInt64(patternLength) &+ 900)
+        let alphabet = utf8("ab\n")
+        let pattern = random.bytes(patternLength, from: alphabet)
+        // The pattern planted often enough that long patterns match too.
+        var text: [UInt8] = []
+        while text.count < 400 {
+            text +=
+                Bool.random(using: &random)
+                ? pattern : random.bytes(Int.random(in: 0...9, using: &random), from: alphabet)
+        }
+        for length in 0...300 {
+            let input = Array(text.prefix(length))
+            let expected = CountingTransform.Counts(
+                bytes: length, lines: input.count { $0 == 0x0A }, matches: referenceCount(input, pattern))
+            for chunking: Chunking in [.whole, .fixed(17), .fixed(255)] {
+                var pipeline = ChunkedSource(input, chunking).transformed(
+                    by: try CountingTransform(pattern: pattern)
+                )
+                .into(DiscardSink())
+                try pipeline.run()
+                #expect(pipeline.transform.counts == expected, "length \(length) \(chunking)")
+                var boxed = BoxedPipeline(
+                    source: ChunkedSource(input, chunking),
+                    transforms: [try CountingTransform(pattern: pattern)],
+                    sink: DiscardSink())
+                try boxed.run()
+                #expect(
+                    (boxed.transforms[0] as? CountingTransform)?.counts == expected,
+                    "boxed, length \(length) \(chunking)")
+            }
+        }
+    }
+
+    @Test(
+        "CountingTransform behind a line framer (one write per line) counts matches within and across lines",
+        arguments: 0..<20)
+    func countingFramedLines(seed: Int) throws {
+        var random = SeededRandom(seed: UInt64(seed) &+ 77)
+        let words = ["elvis", "ELVIS", "lives", "e", "s", "el", "vis", " ", " ", "x"].map { Array(utf8($0)) }
+        var input: [UInt8] = []
+        let length =
+            seed < 10
+            ? Int.random(in: 0...400, using: &random) : Int.random(in: 2_000...20_000, using: &random)
+        while input.count < length {
+            input +=
+                Int.random(in: 0..<8, using: &random) == 0
+                ? [0x0A] : words[Int.random(in: 0..<words.count, using: &random)]
+        }
+        // The counter sees the lines as one stream without their `\n`s: a
+        // match may run from one line (write) into the next.
+        let expected = referenceCount(input.filter { $0 != 0x0A }, utf8("elvis"))
+        for chunking in chunkings(for: input.count, randomCount: 3, everyFixedSizeUpTo: 20, using: &random) {
+            var pipeline = ChunkedSource(input, chunking).transformed(by: try DelimiterFramer.lines())
+                .transformed(by: try CountingTransform(pattern: "elvis")).into(DiscardSink())
+            try pipeline.run()
+            #expect(pipeline.transform.second.counts.matches == expected, "seed \(seed) \(chunking)")
+            var boxed = BoxedPipeline(
+                source: ChunkedSource(input, chunking),
+                transforms: [try DelimiterFramer.lines(), try CountingTransform(pattern: "elvis")],
+                sink: DiscardSink())
+            try boxed.run()
+            #expect(
+                (boxed.transforms[1] as? CountingTransform)?.counts.matches == expected,
+                "boxed, seed \(seed) \(chunking)")
+        }
+    }
+
     @Test("Framing into a CountingSink counts lines like wc -l when the text ends with a newline")
     func framesCounted() throws {
         var random = SeededRandom(seed: 3)

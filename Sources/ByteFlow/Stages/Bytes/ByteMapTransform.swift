@@ -114,15 +114,25 @@ public struct ByteMapTransform: ByteTransform, Sendable {
             var offset = 0
             while offset < count {
                 let n = min(capacity, count &- offset)
-                _table.withUnsafeBufferPointer { table in
+                if let ranges = _ranges, n >= 16 {
+                    // All of it in SIMD blocks, the table untouched: reading
+                    // `_table` while `_staging` is borrowed for writing
+                    // retained and released the table per write (behind a
+                    // framer, a write per line).
                     _staging.withUnsafeMutableBufferPointer { output in
-                        var done = 0
-                        if let ranges = _ranges {
-                            done = ranges.map(input.baseAddress! + offset, output.baseAddress!, n)
+                        let from = input.baseAddress! + offset
+                        let done =
+                            n >= 256
+                            ? ranges.mapLong(from, output.baseAddress!, n)
+                            : ranges.map(from, output.baseAddress!, n)
+                        if done < n { ranges.mapLastBlock(from, output.baseAddress!, n) }
+                    }
+                } else {
+                    let table = _table
+                    table.withUnsafeBufferPointer { table in
+                        _staging.withUnsafeMutableBufferPointer { output in
+                            _mapBytes(input.baseAddress! + offset, output.baseAddress!, n, table.baseAddress!)
                         }
-                        _mapBytes(
-                            input.baseAddress! + offset + done, output.baseAddress! + done, n &- done,
-                            table.baseAddress!)
                     }
                 }
                 try next.write(_staging.span.bytes.extracting(0..<n))
@@ -183,7 +193,10 @@ internal struct _ByteRanges: Sendable {
     }
 
     /// Maps the whole 16-byte blocks of `input[0..<count]` into `output` and
-    /// returns how many bytes that was (the caller maps the rest).
+    /// returns how many bytes that was (the caller maps the rest, with
+    /// ``mapLastBlock(_:_:_:)`` when there were 16 bytes or more: behind a
+    /// line framer, one ~40-byte write per line, a byte loop over the up to
+    /// 15 bytes left cost as much as the blocks).
     @inlinable
     @inline(__always)
     func map(_ input: UnsafeRawPointer, _ output: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
@@ -216,6 +229,45 @@ internal struct _ByteRanges: Sendable {
             i &+= 16
         }
         return i
+    }
+
+    /// ``map(_:_:_:)`` as a call of its own, for long writes.
+    ///
+    /// Why: inlined next to the short-write code (``mapLastBlock(_:_:_:)``),
+    /// the 16-byte loop lost registers to it and shuffled them every step
+    /// (64 KiB chunks: 100 → 111–123 µs per MiB); out of line for every
+    /// write, a short write paid the call (a line framer in front: 435 →
+    /// 496). Long writes take this copy, short ones the inlined one.
+    @inlinable
+    @inline(never)
+    func mapLong(_ input: UnsafeRawPointer, _ output: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
+        map(input, output, count)
+    }
+
+    /// Maps the last 16 bytes of `input[0..<count]`, `count >= 16`, into
+    /// `output`: after ``map(_:_:_:)``, the bytes it left, mapped again
+    /// with the ones before them (to the same values).
+    ///
+    /// It builds its constants again, once per write: written at the end of
+    /// `map`, sharing them, the block cost the 16-byte loop its registers.
+    @inlinable
+    @inline(__always)
+    func mapLastBlock(_ input: UnsafeRawPointer, _ output: UnsafeMutablePointer<UInt8>, _ count: Int) {
+        let v = input.loadUnaligned(fromByteOffset: count &- 16, as: SIMD16<UInt8>.self)
+        var add =
+            SIMD16<UInt8>(repeating: delta[0])
+            & _lanes(v &- SIMD16(repeating: first[0]) .<= SIMD16(repeating: span[0]))
+        add |=
+            SIMD16<UInt8>(repeating: delta[1])
+            & _lanes(v &- SIMD16(repeating: first[1]) .<= SIMD16(repeating: span[1]))
+        add |=
+            SIMD16<UInt8>(repeating: delta[2])
+            & _lanes(v &- SIMD16(repeating: first[2]) .<= SIMD16(repeating: span[2]))
+        add |=
+            SIMD16<UInt8>(repeating: delta[3])
+            & _lanes(v &- SIMD16(repeating: first[3]) .<= SIMD16(repeating: span[3]))
+        UnsafeMutableRawPointer(output).storeBytes(
+            of: v &+ add, toByteOffset: count &- 16, as: SIMD16<UInt8>.self)
     }
 }
 

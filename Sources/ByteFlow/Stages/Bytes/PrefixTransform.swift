@@ -33,6 +33,12 @@ public struct PrefixTransform: ByteTransform, Sendable {
     @inlinable
     public var isFinished: Bool { _passed == limit }
 
+    /// `true`: a prefix finishes once its limit has passed, so a
+    /// ``BoxedPipeline`` asks it before every chunk (see
+    /// ``ByteTransform/canFinishEarly``).
+    @inlinable
+    public static var canFinishEarly: Bool { true }
+
     /// Forwards the part of `chunk` below the limit as a sub-span.
     ///
     /// - Complexity: O(1); allocates nothing.

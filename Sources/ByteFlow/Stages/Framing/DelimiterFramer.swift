@@ -133,11 +133,11 @@ public struct DelimiterFramer: ByteTransform, Sendable {
         _ base: UnsafeRawPointer, _ count: Int, into next: inout Next
     ) throws {
         var position = 0  // where the current frame's bytes in this chunk begin
-        if _matcher.pattern.count == 1 {
+        if _matcher.count == 1 {
             try _processSingleByteDelimiter(base, count, &position, into: &next)
         } else {
             while let end = _matcher.nextMatchEnd(in: base, from: position, to: count) {
-                try _frameEnded(base, &position, at: end, into: &next)
+                position = try _frameEnded(base, from: position, at: end, into: &next)
             }
         }
         try _holdBack(base, position, count, into: &next)
@@ -154,15 +154,31 @@ public struct DelimiterFramer: ByteTransform, Sendable {
     /// frames delivered from the bit loop mispredicted that loop's exit about
     /// once a block (1.9×); writing the ends out first with a fixed,
     /// branch-free number of bit scans per block, as simdjson does, leaves
-    /// one unpredictable branch per batch of frames (1.7×). What remains is
-    /// about half memory stalls on the first load of each block (the file is
-    /// mapped) and the sink's per-frame counter updates.
+    /// one unpredictable branch per batch of frames (1.7–1.9×). Keeping the
+    /// sink's counters and the position in registers and counting ends
+    /// without a software popcount took the loop from 190 to 146 µs per
+    /// MiB in memory (1.6×); about a third of the whole process is now the
+    /// kernel mapping the file (`Documentation/WritingStages.md`, "Measured").
     @inlinable
     internal mutating func _processSingleByteDelimiter<Next: ByteSink>(
         _ base: UnsafeRawPointer, _ count: Int, _ position: inout Int, into next: inout Next
     ) throws {
-        let delimiter = _matcher.pattern[0]
+        let delimiter = _matcher.head
+        guard count >= 64 else {
+            // No whole block: byte by byte, straight into `next`. Moving the
+            // sink in and out (below) costs more than it saves on a short
+            // chunk: at 16-byte chunks it made lines 17% slower, and 30%
+            // boxed, where a move is value-witness calls.
+            try _scanBytes(base, from: 0, count, delimiter, &position, into: &next)
+            return
+        }
         let splat = SIMD16<UInt8>(repeating: delimiter)
+        // The frames go to a local that owns the sink for the chunk, whose
+        // address no call sees (the slow path moves it out and back, see
+        // `_frameEnded`): the optimizer can then keep the sink's counters in
+        // registers instead of updating them in memory for every frame.
+        var sink = _take(&next)
+        defer { _restore(&next, sink) }
         // 56 + 64 ends of 8 bytes: under the 1 KiB that
         // `withUnsafeTemporaryAllocation` puts on the stack (512 + 64 ends
         // cost a malloc per chunk, which the Stages benchmark caught).
@@ -174,45 +190,73 @@ public struct DelimiterFramer: ByteTransform, Sendable {
                 var found = 0
                 while count &- block >= 64 && found <= batch {
                     var mask = _mask64(base + block, splat)
-                    let n = mask.nonzeroBitCount
-                    // Four ends unconditionally (past the last set bit they
-                    // are garbage beyond `found + n`, never read), more only
-                    // in a block with more than four frames.
-                    for k in 0..<4 {
-                        ends[found &+ k] = block &+ mask.trailingZeroBitCount &+ 1
+                    // Four ends unconditionally (once the mask is empty the
+                    // end written is garbage, not counted, and overwritten
+                    // or never read), more only in a block with more than
+                    // four frames. Counting as it goes, not with
+                    // `nonzeroBitCount`: the baseline x86-64 target has no
+                    // `popcnt`, and its software popcount was the hottest
+                    // part of the loop once the sink's counters stayed in
+                    // registers (lines: 160 → 146 µs per MiB).
+                    for _ in 0..<4 {
+                        ends[found] = block &+ mask.trailingZeroBitCount &+ 1
+                        found &+= mask == 0 ? 0 : 1
                         mask &= mask &- 1
                     }
-                    if _slowPath(n > 4) {
-                        var k = 4
-                        while mask != 0 {
-                            ends[found &+ k] = block &+ mask.trailingZeroBitCount &+ 1
-                            mask &= mask &- 1
-                            k &+= 1
-                        }
+                    while _slowPath(mask != 0) {
+                        ends[found] = block &+ mask.trailingZeroBitCount &+ 1
+                        found &+= 1
+                        mask &= mask &- 1
                     }
-                    found &+= n
                     block &+= 64
                 }
                 for k in 0..<found {
-                    try _frameEnded(base, &position, at: ends[k], into: &next)
+                    position = try _frameEnded(base, from: position, at: ends[k], into: &sink)
                 }
             }
             while block < count {
                 if base.load(fromByteOffset: block, as: UInt8.self) == delimiter {
-                    try _frameEnded(base, &position, at: block &+ 1, into: &next)
+                    position = try _frameEnded(base, from: position, at: block &+ 1, into: &sink)
                 }
                 block &+= 1
             }
         }
     }
 
-    /// A delimiter ends at `end`: deliver the frame before it.
+    /// The frames that end in `base[from..<count]`, found byte by byte: a
+    /// chunk too short for one block. Not inlined: inlined, even as a path
+    /// that a long chunk never takes, it cost the block loop 15% (64 KiB
+    /// chunks, 146 → 167 µs per MiB), and its own loop is written out again
+    /// at the end of the block loop for the same reason.
+    @inlinable
+    @inline(never)
+    internal mutating func _scanBytes<Next: ByteSink>(
+        _ base: UnsafeRawPointer, from: Int, _ count: Int, _ delimiter: UInt8, _ position: inout Int,
+        into next: inout Next
+    ) throws {
+        var index = from
+        while index < count {
+            if base.load(fromByteOffset: index, as: UInt8.self) == delimiter {
+                position = try _frameEnded(base, from: position, at: index &+ 1, into: &next)
+            }
+            index &+= 1
+        }
+    }
+
+    /// A delimiter ends at `end`: deliver the frame that began at `position`
+    /// and return where the next one begins.
+    ///
+    /// It takes and returns the position rather than updating an `inout`
+    /// one: the slow path hands its position to ``_deliver(_:_:upTo:dropping:into:)``
+    /// by address, and an `inout` position shared with the frame loop then
+    /// lived in memory, a store and a reload on the loop's critical path
+    /// for every frame.
     @inlinable
     @inline(__always)
     internal mutating func _frameEnded<Next: ByteSink>(
-        _ base: UnsafeRawPointer, _ position: inout Int, at end: Int, into next: inout Next
-    ) throws {
-        let delimiterCount = _keepsDelimiter ? 0 : _matcher.pattern.count
+        _ base: UnsafeRawPointer, from position: Int, at end: Int, into next: inout Next
+    ) throws -> Int {
+        let delimiterCount = _keepsDelimiter ? 0 : _matcher.count
         if _pending.isEmpty {
             // The common case: the whole frame is in this chunk.
             var frameEnd = end &- delimiterCount
@@ -223,11 +267,14 @@ public struct DelimiterFramer: ByteTransform, Sendable {
             }
             if frameEnd &- position <= _maximum {
                 try _writeBytes(base, position, frameEnd, into: &next)
-                position = end
-                return
+                return end
             }
         }
-        try _deliver(base, &position, upTo: end, dropping: delimiterCount, into: &next)
+        var slowPosition = position
+        var slowNext = _take(&next)
+        defer { _restore(&next, slowNext) }
+        try _deliver(base, &slowPosition, upTo: end, dropping: delimiterCount, into: &slowNext)
+        return slowPosition
     }
 
     /// Delivers the frame made of the held bytes and `base[position..<end]`,
