@@ -147,11 +147,22 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
             position = resume
         }
         // A piece too short for a 64-byte step (downstream of another stage
-        // on dense text: 5–30 bytes) is first checked for the rarer
-        // prefilter byte with 8-byte words; without it nothing can match and
-        // the scan, whose set-up (the finder's fields, the SIMD splats) was
-        // most of a small piece's cost, is skipped.
-        if count &- position >= 64 || _finder._prefilter.mayOccur(in: base, from: position, to: count) {
+        // on dense text: 5–30 bytes) is searched for the rarer prefilter
+        // byte with 8-byte words; without it nothing can match, and with it
+        // a short scan takes over whose set-up is a few registers. The SIMD
+        // scan's set-up (the finder's fields, the SIMD splats, ~100
+        // instructions) was most of such a piece's cost.
+        if count &- position < _shortPiece && _finder.count <= _SubstringSearcher.shortScanMaximumPattern {
+            let candidate = _finder._prefilter.firstCandidate(in: base, from: position, to: count)
+            if candidate >= 0 {
+                position = try Self._replaceShort(
+                    base, from: position, candidate: candidate, count, searcher: _finder._prefilter,
+                    pattern: _finder._pattern, replacement: _replacement, replacementCount: _replacementCount,
+                    into: &next)
+            }
+        } else if count &- position >= 64
+            || _finder._prefilter.firstCandidate(in: base, from: position, to: count) >= 0
+        {
             position = try _replaceMatches(base, from: position, count, into: &next)
         }
         // Hold back the longest tail that is a proper pattern prefix. It
@@ -212,6 +223,37 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
         _fallback = fallback
         return position
     }
+
+    /// ``_replaceMatches(_:from:_:into:)`` for a range shorter than
+    /// ``_shortPiece`` and a pattern of at most 16 bytes, from its first
+    /// candidate on: a word-at-a-time search for the rarer prefilter byte,
+    /// each candidate checked in registers. Out of line for the same reason.
+    ///
+    /// Static over what it reads: as a method, each call copied the whole
+    /// transform (a `memcpy` per piece) out of the `inout` caller.
+    @inlinable
+    @inline(__always)
+    internal static func _replaceShort<Next: ByteSink>(
+        _ base: UnsafeRawPointer, from start: Int, candidate: Int, _ count: Int,
+        searcher: _SubstringSearcher, pattern: UnsafePointer<UInt8>,
+        replacement: UnsafePointer<UInt8>, replacementCount: Int, into next: inout Next
+    ) throws -> Int {
+        let m = searcher.count
+        var position = start
+        try searcher.scanShort(pattern, in: base, candidate: candidate, to: count) { found in
+            if found > position { try _writeRange(base, position, found, into: &next) }
+            if replacementCount > 0 { try _writeRange(replacement, 0, replacementCount, into: &next) }
+            position = found &+ m
+            return true
+        }
+        return position
+    }
+
+    /// Below this many bytes a chunk (or what is left of it after a
+    /// held-back match) is searched by ``_replaceShort(_:from:candidate:_:into:)``
+    /// instead of the SIMD scan. TUNING
+    @inlinable
+    internal var _shortPiece: Int { 64 }
 
     /// The length of the longest tail of `base[start..<end]` that is a
     /// prefix of the pattern (no match lies wholly within it).
