@@ -14,6 +14,13 @@
 /// what was buffered, in one `writev(2)`. Every `write(2)`
 /// loops over short writes, retries `EINTR` and waits on `EAGAIN`.
 ///
+/// Inside ``gathering(from:_:)`` — a caller that lends its chunk for a
+/// while, as the `byteflow` tool does for each chunk of its input — pieces of
+/// at least ``gatherThreshold`` bytes that lie inside the lent chunk are not
+/// copied at all: the sink keeps their addresses and writes them, with the
+/// buffered pieces between them, in one `writev(2)` before the chunk is given
+/// back.
+///
 /// ``flush()`` (which ``Pipeline/run()`` calls at the end) writes what is
 /// buffered. Bytes still buffered when the sink is deinitialized are
 /// discarded, not written: a `deinit` cannot report an error, and a write that
@@ -36,6 +43,20 @@ public final class FileSink: ByteSink {
     /// as much as copying the bytes once more.
     public let directWriteThreshold: Int
 
+    /// Inside ``gathering(from:_:)``, pieces of at least this many bytes that
+    /// lie in the lent region are written from where they are: 1 KiB.
+    ///
+    /// Measured on a sparse 256 MiB file (runs of ~4 KiB) → `/dev/null`: a
+    /// `write(2)` per run took 43 ms of CPU against 29 ms for copying the runs
+    /// into the buffer (a system call costs ~0.2 µs here, copying 4 KiB
+    /// ~0.1 µs), and gathering them into one `writev(2)` per chunk beat both
+    /// (see `Documentation/Benchmarks.md`, "Faster than `cat`?"). A vector
+    /// costs the kernel about what copying a few hundred bytes costs us.
+    public static let gatherThreshold = 1 << 10
+
+    /// The most vectors one `writev(2)` takes here (`IOV_MAX` on Linux).
+    @usableFromInline internal static let _maximumVectors = 1024
+
     @usableFromInline internal let _fd: Int32
     /// The buffer's first byte.
     @usableFromInline internal let _base: UnsafeMutableRawPointer
@@ -51,6 +72,18 @@ public final class FileSink: ByteSink {
     /// dense classic text: 4 fewer instructions per write than a count, a
     /// capacity and an optional base address).
     @exclusivity(unchecked) @usableFromInline internal var _cursor: UnsafeMutableRawPointer
+    /// Writes of at least this many bytes take the slow path: the
+    /// ``directWriteThreshold``, or ``gatherThreshold`` while gathering.
+    @exclusivity(unchecked) @usableFromInline internal var _slowPathThreshold: Int
+    /// While gathering: the lent region's bounds, the vectors collected
+    /// (buffer segments and pieces of the region, in order), their byte
+    /// total, and where the buffered bytes not yet in a vector start.
+    private var _regionStart: UnsafeRawPointer?
+    private var _regionEnd: UnsafeRawPointer?
+    private var _vectors: UnsafeMutablePointer<iovec>?
+    private var _vectorCount = 0
+    private var _gatheredByteCount = 0
+    private var _mark: UnsafeMutableRawPointer
     @usableFromInline internal let _ownsDescriptor: Bool
     @usableFromInline internal var _closed = false
     /// The path or name used in error messages.
@@ -105,7 +138,9 @@ public final class FileSink: ByteSink {
         self._base = .allocate(byteCount: bufferSize, alignment: 4096)
         self._end = _base + bufferSize
         self._cursor = _base
+        self._mark = _base
         self.directWriteThreshold = min(bufferSize, 64 << 10)
+        self._slowPathThreshold = directWriteThreshold
     }
 
     deinit {
@@ -113,10 +148,11 @@ public final class FileSink: ByteSink {
             try? _close(_fd, path: path)
         }
         _base.deallocate()
+        _vectors?.deallocate()
     }
 
     /// Bytes taken by ``write(_:)`` but not yet written to the descriptor.
-    public var bufferedByteCount: Int { _cursor - _base }
+    public var bufferedByteCount: Int { (_cursor - _base) + _gatheredByteCount }
 
     /// Takes `bytes`: copies them into the buffer, or writes them straight to
     /// the descriptor when they are large (at least ``directWriteThreshold``
@@ -132,7 +168,7 @@ public final class FileSink: ByteSink {
     public func write(_ bytes: RawSpan) throws {
         let count = bytes.byteCount
         let cursor = _cursor
-        if count <= _end - cursor && count < directWriteThreshold {
+        if count <= _end - cursor && count < _slowPathThreshold {
             bytes.withUnsafeBytes { source in
                 _copyBytes(to: cursor, from: source.baseAddress, count: count)
             }
@@ -146,6 +182,24 @@ public final class FileSink: ByteSink {
     /// `source` directly or starts a new buffer with it.
     @usableFromInline
     internal func _writeLarge(_ source: UnsafeRawBufferPointer) throws(IOError) {
+        if let start = _regionStart, let end = _regionEnd, let piece = source.baseAddress,
+            source.count >= Self.gatherThreshold, piece >= start, piece + source.count <= end
+        {
+            try _gather(UnsafeRawBufferPointer(start: piece, count: source.count))
+            return
+        }
+        if _regionStart != nil {
+            // Gathering, and the piece is not in the lent region (or short):
+            // copy it if it fits, else write what is gathered and then the
+            // piece.
+            if source.count < directWriteThreshold {
+                if source.count > _end - _cursor { try flush() }
+                _cursor.copyMemory(from: source.baseAddress!, byteCount: source.count)
+                _cursor += source.count
+                return
+            }
+            try flush()
+        }
         if source.count >= directWriteThreshold {
             // Gather the buffer and the run into one system call. As in
             // `flush()`, buffered bytes are dropped even if it fails.
@@ -170,11 +224,96 @@ public final class FileSink: ByteSink {
     ///   not write them out of order; the error's
     ///   ``IOError/bytesTransferred`` says how far the file got.
     public func flush() throws(IOError) {
+        if _vectorCount > 0 {
+            try _writeGathered()
+            return
+        }
         let count = _cursor - _base
         guard count > 0 else { return }
         _cursor = _base
         try _checkOpen()
         try _writeAll(_fd, _base, count, path: path, transferred: &bytesWritten)
+    }
+
+    /// Lends the sink a region of memory that stays valid while `body` runs
+    /// (typically the chunk a source lent its caller): pieces written during
+    /// `body` that lie inside `region` and have at least ``gatherThreshold``
+    /// bytes are kept by address instead of copied, and everything gathered is
+    /// written in one `writev(2)` (or a few, by 1,024 vectors) before this
+    /// returns. A call inside another call's `body` just runs `body`.
+    ///
+    /// ```swift
+    /// while try source.read({ chunk in
+    ///     try sink.gathering(from: chunk) { try transform.process(chunk, into: &sink) }
+    /// }) {}
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - region: Memory the caller guarantees unchanged until this returns.
+    ///   - body: The writes to gather.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws (after trying to write what it gathered;
+    ///   if that fails too, those bytes are dropped, as ``flush()`` drops
+    ///   them); else ``IOError`` if the final `writev(2)` fails.
+    /// - Complexity: O(1) per gathered piece, plus the system calls.
+    public func gathering<Result>(from region: RawSpan, _ body: () throws -> Result) throws -> Result {
+        guard _regionStart == nil else { return try body() }
+        return try region.withUnsafeBytes { bytes in
+            guard let start = bytes.baseAddress else { return try body() }
+            if _vectors == nil {
+                _vectors = .allocate(capacity: Self._maximumVectors)
+            }
+            _regionStart = UnsafeRawPointer(start)
+            _regionEnd = UnsafeRawPointer(start) + bytes.count
+            _slowPathThreshold = min(Self.gatherThreshold, directWriteThreshold)
+            defer {
+                _regionStart = nil
+                _regionEnd = nil
+                _slowPathThreshold = directWriteThreshold
+            }
+            let result: Result
+            do {
+                result = try body()
+            } catch {
+                // The gathered addresses must not outlive the region.
+                if _vectorCount > 0 { try? _writeGathered() }
+                throw error
+            }
+            if _vectorCount > 0 { try _writeGathered() }
+            return result
+        }
+    }
+
+    /// Adds a piece of the lent region to the vectors, after the buffered
+    /// bytes that precede it.
+    private func _gather(_ piece: UnsafeRawBufferPointer) throws(IOError) {
+        if _vectorCount > Self._maximumVectors - 3 { try _writeGathered() }
+        if _cursor > _mark {
+            _vectors![_vectorCount] = iovec(iov_base: _mark, iov_len: _cursor - _mark)
+            _vectorCount += 1
+            _mark = _cursor
+        }
+        _vectors![_vectorCount] = iovec(
+            iov_base: UnsafeMutableRawPointer(mutating: piece.baseAddress!), iov_len: piece.count)
+        _vectorCount += 1
+        _gatheredByteCount += piece.count
+    }
+
+    /// Writes the gathered vectors and the buffered bytes after them, and
+    /// empties the buffer. As in ``flush()``, the bytes are dropped if the
+    /// write fails.
+    private func _writeGathered() throws(IOError) {
+        if _cursor > _mark {
+            _vectors![_vectorCount] = iovec(iov_base: _mark, iov_len: _cursor - _mark)
+            _vectorCount += 1
+        }
+        let count = _vectorCount
+        _vectorCount = 0
+        _gatheredByteCount = 0
+        _cursor = _base
+        _mark = _base
+        try _checkOpen()
+        try _writeAll(_fd, _vectors!, count, path: path, transferred: &bytesWritten)
     }
 
     /// Throws `EBADF` once ``close()`` closed the descriptor: its number may

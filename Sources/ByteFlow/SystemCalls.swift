@@ -92,6 +92,43 @@ internal func _writeAll(
     }
 }
 
+/// Writes every byte the `count` vectors at `vectors` describe, with
+/// `writev(2)`, looping over short writes (the vectors are updated in place
+/// as they are written), retrying `EINTR` and waiting on `EAGAIN`. Adds what
+/// reached the file to `transferred`, also when it throws.
+internal func _writeAll(
+    _ fd: Int32, _ vectors: UnsafeMutablePointer<iovec>, _ count: Int, path: String?, transferred: inout Int
+) throws(IOError) {
+    var first = 0
+    while first < count {
+        if vectors[first].iov_len == 0 {
+            first += 1
+            continue
+        }
+        let n = writev(fd, vectors + first, Int32(count - first))
+        if n > 0 {
+            transferred += n
+            // Skip what was written: whole vectors, then part of one.
+            var left = n
+            while left > 0 && left >= vectors[first].iov_len {
+                left -= vectors[first].iov_len
+                first += 1
+            }
+            if left > 0 {
+                vectors[first].iov_base += left
+                vectors[first].iov_len -= left
+            }
+            continue
+        }
+        let code = n == 0 ? EIO : errno
+        switch code {
+        case EINTR: continue
+        case EAGAIN, EWOULDBLOCK: _waitUntilReady(fd, Int16(POLLOUT))
+        default: throw IOError(operation: "write", path: path, code: code, bytesTransferred: transferred)
+        }
+    }
+}
+
 /// Closes `fd`. `EINTR` is not retried: on Linux the descriptor is closed
 /// already, and closing it again could close someone else's.
 internal func _close(_ fd: Int32, path: String?) throws(IOError) {

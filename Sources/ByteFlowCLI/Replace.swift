@@ -240,7 +240,8 @@ struct StageSet {
     ) throws(PipelineError) -> FileCounts {
         let isRegular = status?.isRegularFile == true
         let input = FlushingSource(
-            base: source, chunkSize: chunkSize, flushes: isRegular ? nil : sink as? FileSink)
+            base: source, chunkSize: chunkSize, flushes: isRegular ? nil : sink as? FileSink,
+            gathersInto: sink as? FileSink)
         let tally = MatchTally()
         let counter = needsCounter ? MatchCounter(find, tally: tally) : nil
         let progress = progressConsole.map { console in
@@ -327,11 +328,18 @@ func monotonicNanoseconds() -> UInt64 {
 }
 
 /// A file source that flushes a sink whenever the input stalls: before each
-/// read that follows a short chunk.
+/// read that follows a short chunk; and that lends each chunk to the output
+/// sink while the stages run over it, so that long unchanged runs are written
+/// from the chunk itself (``FileSink/gathering(from:_:)``).
 ///
 /// `cat`-like streaming for pipes and terminals (`tail -f log | byteflow
 /// replace ...` shows each piece as it comes) at no cost for regular files,
 /// whose chunks are short only at the end.
+///
+/// Gathering: sparse 256 MiB → `/dev/null`, CPU time, interleaved pairs:
+/// runs copied into the sink's buffer (17% of the samples in `memmove`)
+/// against one `writev(2)` per 1 MiB chunk; see `Documentation/Benchmarks.md`,
+/// "Faster than `cat`?".
 struct FlushingSource: ByteSource {
     /// The source read from.
     let base: FileSource
@@ -339,6 +347,8 @@ struct FlushingSource: ByteSource {
     let chunkSize: Int
     /// The sink to flush, or `nil` to never flush.
     let sink: FileSink?
+    /// The sink each chunk is lent to, or `nil`.
+    let gatherer: FileSink?
     private var stalled = false
 
     /// Wraps `base`.
@@ -347,10 +357,12 @@ struct FlushingSource: ByteSource {
     ///   - base: The source read from.
     ///   - chunkSize: `base`'s chunk size.
     ///   - sink: The sink to flush when the input stalls; `nil` for none.
-    init(base: FileSource, chunkSize: Int, flushes sink: FileSink?) {
+    ///   - gatherer: The output sink to lend each chunk to; `nil` for none.
+    init(base: FileSource, chunkSize: Int, flushes sink: FileSink?, gathersInto gatherer: FileSink? = nil) {
         self.base = base
         self.chunkSize = chunkSize
         self.sink = sink
+        self.gatherer = gatherer
     }
 
     /// Flushes the sink if the previous chunk was short, then reads the next
@@ -358,8 +370,9 @@ struct FlushingSource: ByteSource {
     ///
     /// - Parameter body: Receives the chunk, borrowed for the call.
     /// - Returns: `false` at the end of the input.
-    /// - Throws: The source's ``IOError``, the sink's ``IOError`` from the
-    ///   flush, or what `body` throws.
+    /// - Throws: The source's ``IOError``, ``OutputFlushFailure`` if the
+    ///   sink fails to flush or to write what it gathered, or what `body`
+    ///   throws.
     mutating func read(_ body: (RawSpan) throws -> Void) throws -> Bool {
         if stalled, let sink {
             stalled = false
@@ -371,9 +384,23 @@ struct FlushingSource: ByteSource {
         }
         var short = false
         let limit = chunkSize
+        let gatherer = gatherer
         let more = try base.read { chunk in
             short = chunk.byteCount < limit
-            try body(chunk)
+            guard let gatherer else { return try body(chunk) }
+            var bodyFailed = false
+            do {
+                try gatherer.gathering(from: chunk) {
+                    do {
+                        try body(chunk)
+                    } catch {
+                        bodyFailed = true
+                        throw error
+                    }
+                }
+            } catch let error as IOError where !bodyFailed {
+                throw OutputFlushFailure(underlying: error)
+            }
         }
         stalled = short
         return more
