@@ -6,7 +6,7 @@ extension ByteTransform {
     /// output to `sink`.
     ///
     /// Each chunk is processed by the same specialized, synchronous code as in
-    /// ``Pipeline/run()``; the loop awaits only for the next chunk. The task's
+    /// ``Pipeline/run()-7ijts``; the loop awaits only for the next chunk. The task's
     /// cancellation is checked before every chunk: a cancelled run stops at
     /// the next chunk boundary with a ``PipelineError`` whose underlying error
     /// is `CancellationError`, without finishing the transform into the sink

@@ -6,7 +6,7 @@
 ///
 /// ``rewind()`` starts the stream again, so one source can feed many runs.
 @frozen
-public struct BytesSource: ByteSource, Sendable {
+public struct BytesSource: InfallibleSource, Sendable {
     @usableFromInline internal var _bytes: [UInt8]
     @usableFromInline internal var _offset: Int
     /// The largest chunk ``read(_:)`` hands out.

@@ -67,6 +67,9 @@ public struct Chain<First: ByteTransform, Second: ByteTransform>: ByteTransform 
 
 extension Chain: Sendable where First: Sendable, Second: Sendable {}
 
+/// A chain cannot fail when neither of its stages can.
+extension Chain: InfallibleTransform where First: InfallibleTransform, Second: InfallibleTransform {}
+
 extension ByteTransform where _ChainDepth == _ChainDepthOne {
     /// Returns a transform that runs this one, then `next`.
     ///
@@ -89,7 +92,7 @@ extension ByteTransform where _ChainDepth == _ChainDepthOne {
 /// It is the transform of a pipeline built with ``ByteSource/into(_:)``, and
 /// a baseline in benchmarks: any cost it shows is the cost of composition.
 @frozen
-public struct PassThroughTransform: ByteTransform, Sendable {
+public struct PassThroughTransform: InfallibleTransform, Sendable {
     /// Creates a pass-through stage.
     @inlinable
     public init() {}

@@ -21,7 +21,7 @@
 /// buffered pieces between them, in one `writev(2)` before the chunk is given
 /// back.
 ///
-/// ``flush()`` (which ``Pipeline/run()`` calls at the end) writes what is
+/// ``flush()`` (which ``Pipeline/run()-7ijts`` calls at the end) writes what is
 /// buffered. Bytes still buffered when the sink is deinitialized are
 /// discarded, not written: a `deinit` cannot report an error, and a write that
 /// cannot fail loudly must not happen silently.
@@ -165,7 +165,7 @@ public final class FileSink: ByteSink {
     /// - Complexity: O(*n*) in `bytes.byteCount`.
     @inlinable
     @inline(__always)
-    public func write(_ bytes: RawSpan) throws {
+    public func write(_ bytes: RawSpan) throws(IOError) {
         let count = bytes.byteCount
         let cursor = _cursor
         if count <= _end - cursor && count < _slowPathThreshold {

@@ -240,7 +240,7 @@ private struct SpecializedRun: TimedRun {
 
     mutating func runOnce() throws(PipelineError) {
         pipeline.reset()
-        try pipeline.run()
+        pipeline.run()
     }
 
     var output: [UInt8] { pipeline.sink.bytes }

@@ -120,7 +120,7 @@ struct ChainShapeTests {
             .transformed(by: stage(3)).transformed(by: stage(4)).transformed(by: stage(5))
             .transformed(by: stage(6)).transformed(by: stage(7))
             .into(BufferSink())
-        try pipeline.run()
+        pipeline.run()
         #expect(pipeline.sink.string == "i-i-i")
     }
 }

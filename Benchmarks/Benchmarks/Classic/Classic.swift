@@ -52,7 +52,7 @@ let benchmarks: @Sendable () -> Void = {
         var pipeline = try BytesSource(data)
             .transformed(by: ReplaceTransform(find, with: repl))
             .into(BufferSink(capacity: 256))
-        try pipeline.run()
+        pipeline.run()
         verify(pipeline.sink.bytes, equals: Classic.expected, specializedName)
         specialized.value = pipeline
     } teardown: {

@@ -35,7 +35,7 @@ let benchmarks: @Sendable () -> Void = {
             var pipeline = try BytesSource(text, chunkSize: 64 << 10)
                 .transformed(by: ReplaceTransform(input.pattern, with: input.replacement))
                 .into(DiscardSink())
-            try pipeline.run()
+            pipeline.run()
             verify(pipeline.sink.byteCount, equals: expected.count, name)
             state.value = pipeline
         } teardown: {
@@ -75,7 +75,7 @@ let benchmarks: @Sendable () -> Void = {
         var pipeline = try BytesSource(text, chunkSize: 16)
             .transformed(by: ReplaceTransform("elvis", with: "Elvis"))
             .into(DiscardSink())
-        try pipeline.run()
+        pipeline.run()
         verify(pipeline.sink.byteCount, equals: text.count, piecesName)
         pieces.value = pipeline
     } teardown: {
