@@ -220,27 +220,72 @@ internal struct _SubstringSearcher: Sendable {
             .& (base.loadUnaligned(fromByteOffset: p &+ offset2, as: SIMD16<UInt8>.self) .== splat2)
     }
 
-    /// Whether a match of the pattern could start in `start...end - count`:
-    /// `false` when the first prefilter byte is nowhere in its lanes. For
-    /// short ranges (tested 8 bytes at a time, no SIMD set-up); O(*n*).
+    /// The first start in `start...end - count` whose first prefilter byte
+    /// (`byte1` at `offset1`) is in place, or -1: the next candidate of a
+    /// range too short for the SIMD step, found 8 bytes at a time with no
+    /// set-up. O(*n*).
     @inlinable
     @inline(__always)
-    func mayOccur(in base: UnsafeRawPointer, from start: Int, to end: Int) -> Bool {
+    func firstCandidate(in base: UnsafeRawPointer, from start: Int, to end: Int) -> Int {
         let last = end &- count
-        guard start <= last else { return false }
+        guard start <= last else { return -1 }
         // The bytes that must be `byte1`: base[start + offset1 ... last + offset1].
         var i = start &+ offset1
         let stop = last &+ offset1 &+ 1
+        let splat = 0x0101_0101_0101_0101 &* UInt64(byte1)
         while i &+ 8 <= stop {
-            if _containsByte(base.loadUnaligned(fromByteOffset: i, as: UInt64.self), byte1) { return true }
+            let hits = _zeroBytes(base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ splat)
+            if hits != 0 { return i &- offset1 &+ hits.trailingZeroBitCount &>> 3 }
             i &+= 8
         }
+        guard i < stop else { return -1 }
+        if stop &- start &- offset1 >= 8 {
+            // The tail as one word ending at `stop`: its lanes before `i`
+            // were searched already and hold no hit.
+            let word = stop &- 8
+            let hits = _zeroBytes(base.loadUnaligned(fromByteOffset: word, as: UInt64.self) ^ splat)
+            return hits == 0 ? -1 : word &- offset1 &+ hits.trailingZeroBitCount &>> 3
+        }
         while i < stop {
-            if base.load(fromByteOffset: i, as: UInt8.self) == byte1 { return true }
+            if base.load(fromByteOffset: i, as: UInt8.self) == byte1 { return i &- offset1 }
             i &+= 1
         }
-        return false
+        return -1
     }
+
+    /// Reports every leftmost, non-overlapping occurrence in
+    /// `base[start..<end]`, in order, until `onMatch` returns `false`, by
+    /// ``firstCandidate(in:from:to:)`` and a check in registers: for ranges
+    /// shorter than one 64-byte step and patterns of at most
+    /// ``shortScanMaximumPattern`` bytes (so that a candidate costs O(1)).
+    ///
+    /// `candidate` is the range's first candidate (from
+    /// ``firstCandidate(in:from:to:)``, not -1).
+    ///
+    /// - Complexity: O(*n*) for *n* = `end - start`, plus the calls to `onMatch`.
+    @inlinable
+    @inline(__always)
+    func scanShort<E: Error>(
+        _ pattern: UnsafePointer<UInt8>, in base: UnsafeRawPointer, candidate first: Int, to end: Int,
+        onMatch: (Int) throws(E) -> Bool
+    ) throws(E) {
+        var candidate = first
+        while candidate >= 0 {
+            var next = candidate &+ 1
+            if base.load(fromByteOffset: candidate &+ offset2, as: UInt8.self) == byte2
+                && matches(pattern, base, at: candidate)
+            {
+                guard try onMatch(candidate) else { return }
+                next = candidate &+ count
+            }
+            candidate = firstCandidate(in: base, from: next, to: end)
+        }
+    }
+
+    /// The longest pattern ``scanShort(_:in:candidate:to:onMatch:)`` takes:
+    /// up to 16 bytes a candidate is verified with two loads.
+    @inlinable
+    static var shortScanMaximumPattern: Int { 16 }
 
     /// Reports every leftmost, non-overlapping occurrence of `pattern` that
     /// starts at `start` or later and lies wholly within `base[start..<end]`,
@@ -362,6 +407,16 @@ internal struct _SubstringSearcher: Sendable {
 internal func _containsByte(_ word: UInt64, _ byte: UInt8) -> Bool {
     let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
     return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+}
+
+/// The byte lanes of `word` that are zero, as their top bit (0x80) set and
+/// every other bit clear: exact, with no false lane (unlike the shorter
+/// `(x - 0x01…) & ~x & 0x80…`, whose borrow can mark a lane above a zero).
+@inlinable
+@inline(__always)
+internal func _zeroBytes(_ word: UInt64) -> UInt64 {
+    let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    return ~(((word & low) &+ low) | word | low)
 }
 
 /// Whether any lane of `mask` is set. `any(_:)` becomes a call to a generic

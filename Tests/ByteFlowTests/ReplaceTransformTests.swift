@@ -244,6 +244,68 @@ struct ReplaceTransformTests {
         }
     }
 
+    /// Replace → replace on dense lines, the shape in which the second
+    /// stage receives pieces of 1–40 bytes (many shorter than its pattern,
+    /// each searched by the short-piece path), holds back prefixes across
+    /// pieces and chunks, and finds matches that the first stage's
+    /// replacement completes or splits (`kinKING…`, `elvisking`).
+    @Test(
+        "replace → replace on dense text",
+        arguments: [("elvis", "Elvis", "king", "KING"), ("e", "ee", "ee", "E"), ("is", "", "ki", "k")])
+    func replaceThenReplaceSplitsAndCompletesMatches(steps: (String, String, String, String)) throws {
+        var random = SeededRandom(seed: chunkingSeed &+ 8)
+        let words = ["the", "king", "elvis", "has", "left", "kin", "elvi", "kingelvis", "elvisking", "\n", "k"]
+        var input: [UInt8] = []
+        while input.count < 700 {
+            input += utf8(words[Int.random(in: 0..<words.count, using: &random)])
+            if Bool.random(using: &random) { input.append(UInt8(ascii: " ")) }
+        }
+        let first = try ReplaceTransform(steps.0, with: steps.1)
+        let second = try ReplaceTransform(steps.2, with: steps.3)
+        let expected = referenceReplace(
+            referenceReplace(input, utf8(steps.0), utf8(steps.1)), utf8(steps.2), utf8(steps.3))
+        expectEveryChunking(
+            of: input, through: first.followed(by: second), boxedAs: [first, second], gives: expected,
+            in: chunkings(for: input.count, randomCount: 8, using: &random),
+            "\(steps.0) → \(steps.1), then \(steps.2) → \(steps.3)")
+    }
+
+    /// Pieces of every length below and around the 64-byte step with the
+    /// pattern at every offset, a near miss at every offset (a candidate
+    /// that fails), and a prefix held back at the end: the
+    /// short-piece path's word, overlapping-word and byte tails, and the
+    /// hand-over to the SIMD scan at 64 bytes.
+    @Test("short pieces around the SIMD step", arguments: ["k", "ki", "kin", "king", "kingdom!", "kingdomsofelvis!"])
+    func shortPiecesAroundTheStep(pattern: String) throws {
+        let pattern = utf8(pattern)
+        let transform = try ReplaceTransform(pattern, with: utf8("<>"))
+        var random = SeededRandom(seed: chunkingSeed &+ UInt64(pattern.count))
+        for length in [1, 2, 7, 8, 9, 15, 16, 17, 31, 40, 62, 63, 64, 65, 66, 79, 80] {
+            for offset in 0..<length {
+                let filler = random.bytes(length, from: utf8("abcdefgh"))
+                var variants: [[UInt8]] = []
+                // The pattern (or as much of it as fits, held back) at
+                // `offset`, and the same with its last byte changed: a
+                // candidate that fails verification.
+                for changeLast in [false, true] {
+                    var input = filler
+                    var placed = pattern
+                    if changeLast { placed[placed.count - 1] = UInt8(ascii: "#") }
+                    let end = min(length, offset + placed.count)
+                    input.replaceSubrange(offset..<end, with: placed[0..<(end - offset)])
+                    variants.append(input)
+                }
+                for input in variants {
+                    let ok = expectEveryChunking(
+                        of: input, through: transform, gives: referenceReplace(input, pattern, utf8("<>")),
+                        in: [.whole, .fixed(max(1, pattern.count - 1)), .fixed(pattern.count), .fixed(13)],
+                        "pattern \(printable(pattern)), length \(length), offset \(offset)")
+                    if !ok { return }
+                }
+            }
+        }
+    }
+
     // MARK: Inputs that defeat the prefilter
 
     /// Pattern `a…ab` (63 `a`s) against runs of `aaab`: every `b` is a

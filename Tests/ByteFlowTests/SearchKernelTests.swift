@@ -80,9 +80,9 @@ struct SearchKernelTests {
             let context = "case \(index): \(printable(pattern)) in \(printable(input))[\(start)..<\(end)]"
             let searcher = _SubstringSearcher(pattern: pattern)
             let may = input.withUnsafeBytes { bytes in
-                bytes.baseAddress.map { searcher.mayOccur(in: $0, from: start, to: end) } ?? false
+                bytes.baseAddress.map { searcher.firstCandidate(in: $0, from: start, to: end) >= 0 } ?? false
             }
-            if !may { #expect(expected == nil, "mayOccur said no: \(context)") }
+            if !may { #expect(expected == nil, "firstCandidate said none: \(context)") }
             switch find(pattern, in: input, from: start, to: end) {
             case .found(let offset): #expect(offset == expected, "\(context)")
             case .notFound: #expect(expected == nil, "\(context)")
@@ -90,6 +90,63 @@ struct SearchKernelTests {
                 #expect(resume >= start && resume <= end, "\(context)")
                 #expect(expected.map { $0 >= resume } ?? true, "\(context): a match before \(resume)")
             }
+        }
+    }
+
+    /// The short-range search (pieces under one 64-byte step): the first
+    /// candidate is exactly the first start whose first prefilter byte is
+    /// in place, in every alignment of the range (whole words, the
+    /// overlapping last word, the byte tail); byte values one apart and
+    /// with the top bit set would expose a zero-byte test that marks false
+    /// lanes. `scanShort` then reports every leftmost, non-overlapping
+    /// match.
+    @Test func shortScanAgreesWithANaiveSearch() {
+        var random = SeededRandom(seed: 0x5407)
+        for index in 0..<4000 {
+            let alphabet: [UInt8] =
+                Bool.random(using: &random)
+                ? utf8("abcd") : [0x00, 0x01, 0x7F, 0x80, 0x81, 0xFE, 0xFF]
+            let pattern = random.bytes(
+                Int.random(in: 1..._SubstringSearcher.shortScanMaximumPattern, using: &random), from: alphabet)
+            var input = random.bytes(Int.random(in: 0...90, using: &random), from: alphabet)
+            for _ in 0..<Int.random(in: 0...3, using: &random) where !input.isEmpty {
+                let at = Int.random(in: 0..<input.count, using: &random)
+                input.replaceSubrange(at..<min(input.count, at + pattern.count), with: pattern)
+            }
+            let start = Int.random(in: 0...input.count, using: &random)
+            let end = Int.random(in: start...input.count, using: &random)
+            let context = "case \(index): \(printable(pattern)) in \(printable(input))[\(start)..<\(end)]"
+            let searcher = _SubstringSearcher(pattern: pattern)
+            let prefilterByte = pattern[searcher.offset1]
+            var expectedCandidate = -1
+            if end - start >= pattern.count {
+                for i in start...(end - pattern.count) where input[i + searcher.offset1] == prefilterByte {
+                    expectedCandidate = i
+                    break
+                }
+            }
+            var expectedMatches: [Int] = []
+            var from = start
+            while let found = naiveFind(pattern, in: input, from: from, to: end) {
+                expectedMatches.append(found)
+                from = found + pattern.count
+            }
+            var candidate = -2
+            var found: [Int] = []
+            pattern.withUnsafeBufferPointer { pattern in
+                input.withUnsafeBytes { bytes in
+                    guard let base = bytes.baseAddress else { return }
+                    candidate = searcher.firstCandidate(in: base, from: start, to: end)
+                    guard candidate >= 0 else { return }
+                    searcher.scanShort(pattern.baseAddress!, in: base, candidate: candidate, to: end) {
+                        found.append($0)
+                        return true
+                    }
+                }
+            }
+            if input.isEmpty { continue }
+            #expect(candidate == expectedCandidate, "\(context)")
+            #expect(found == expectedMatches, "\(context)")
         }
     }
 
