@@ -48,13 +48,16 @@
 public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
     // Sendable: the finder's storage is immutable; the pointers below point
     // into it and are only read.
+    // 40 bytes in all: the finder keeps what it reads out of line (see
+    // `SubstringFinder._core`), because a chain moves the stages behind each
+    // level once per piece.
     @usableFromInline internal let _finder: SubstringFinder
     /// The replacement bytes, in the finder's storage.
-    @usableFromInline internal let _replacement: UnsafePointer<UInt8>
-    @usableFromInline internal let _replacementCount: Int
+    @inlinable internal var _replacement: UnsafePointer<UInt8> { _finder._core.pointee.replacement }
+    @inlinable internal var _replacementCount: Int { _finder._core.pointee.replacementCount }
     /// `_border[i]`: the length of the longest proper prefix of
     /// `pattern[0...i]` that is also its suffix (KMP's failure function).
-    @usableFromInline internal let _border: UnsafePointer<Int>
+    @inlinable internal var _border: UnsafePointer<Int> { _finder._core.pointee.border }
     /// How many bytes are held back: they are `pattern[0..<_held]`.
     @usableFromInline internal var _held: Int
     /// Speed only, never output: the search's fallback state, carried
@@ -76,9 +79,6 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
         guard !pattern.isEmpty else { throw .emptyPattern }
         let storage = _PatternStorage(pattern: pattern, replacement: replacement)
         _finder = SubstringFinder(_storage: storage)
-        _replacement = UnsafePointer(storage.replacement)
-        _replacementCount = storage.replacementCount
-        _border = UnsafePointer(storage.border)
         _held = 0
         _fallback = _SearchFallback()
     }

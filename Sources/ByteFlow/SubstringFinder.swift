@@ -29,13 +29,26 @@ public struct SubstringFinder: @unchecked Sendable {
     // Sendable: `_storage` is immutable after `init`, and the pointers below
     // point into it and are only read.
     @usableFromInline internal let _storage: _PatternStorage
-    /// `_storage`'s pattern bytes, cached so that a search touches no
-    /// reference count.
-    @usableFromInline internal let _pattern: UnsafePointer<UInt8>
+    /// Everything a search reads, in `_storage`'s memory: read through a raw
+    /// pointer, so that a search touches no reference count.
+    ///
+    /// Out of line so that the finder (and a ``ReplaceTransform``) is small:
+    /// a chain lends the stages behind each level by moving them, once per
+    /// piece the level receives, and a 160-byte `ReplaceTransform` was moved
+    /// with a call to `memmove` each time. Four chained replaces at 1-byte
+    /// chunks ran slower specialized than boxed (91.8 against 77.5 ms per
+    /// MiB, Benchmarks `Replace 1 B x4`, 2026-11-30); at 40 bytes the moves
+    /// are a few register stores.
+    @usableFromInline internal let _core: UnsafePointer<_FinderCore>
+
+    /// `_storage`'s pattern bytes.
+    @inlinable internal var _pattern: UnsafePointer<UInt8> { _core.pointee.pattern }
     /// `_storage`'s Horspool table.
-    @usableFromInline internal let _skip: UnsafePointer<Int32>
-    @usableFromInline internal let _prefilter: _SubstringSearcher
-    @usableFromInline internal let _twoWay: _TwoWay
+    @inlinable internal var _skip: UnsafePointer<Int32> { _core.pointee.skip }
+    /// The SIMD prefilter on the pattern's two rarest bytes.
+    @inlinable internal var _prefilter: _SubstringSearcher { _core.pointee.prefilter }
+    /// The Two-Way fallback's parameters.
+    @inlinable internal var _twoWay: _TwoWay { _core.pointee.twoWay }
 
     /// Prepares a search for `pattern`.
     ///
@@ -59,10 +72,7 @@ public struct SubstringFinder: @unchecked Sendable {
     @usableFromInline
     internal init(_storage storage: _PatternStorage) {
         _storage = storage
-        _pattern = UnsafePointer(storage.pattern)
-        _skip = UnsafePointer(storage.skip)
-        _prefilter = _SubstringSearcher(pattern: storage.patternArray)
-        _twoWay = _TwoWay(pattern: storage.pattern, count: storage.count)
+        _core = UnsafePointer(storage.core)
     }
 
     /// The pattern's length in bytes.
@@ -242,6 +252,35 @@ internal enum _SubstringFinderTuning {
     @usableFromInline static let fallbackSpan = 8 << 10
 }
 
+/// The fields a search and a replace read, in a ``_PatternStorage``'s
+/// memory: plain values and pointers into the same storage, so reading them
+/// through a raw pointer needs no reference count.
+@frozen
+@usableFromInline
+internal struct _FinderCore {
+    @usableFromInline let pattern: UnsafePointer<UInt8>
+    @usableFromInline let skip: UnsafePointer<Int32>
+    @usableFromInline let prefilter: _SubstringSearcher
+    @usableFromInline let twoWay: _TwoWay
+    @usableFromInline let replacement: UnsafePointer<UInt8>
+    @usableFromInline let replacementCount: Int
+    @usableFromInline let border: UnsafePointer<Int>
+
+    @usableFromInline
+    init(
+        pattern: UnsafePointer<UInt8>, skip: UnsafePointer<Int32>, prefilter: _SubstringSearcher, twoWay: _TwoWay,
+        replacement: UnsafePointer<UInt8>, replacementCount: Int, border: UnsafePointer<Int>
+    ) {
+        self.pattern = pattern
+        self.skip = skip
+        self.prefilter = prefilter
+        self.twoWay = twoWay
+        self.replacement = replacement
+        self.replacementCount = replacementCount
+        self.border = border
+    }
+}
+
 /// The immutable storage behind a ``SubstringFinder`` (and a
 /// ``ReplaceTransform``): the pattern, an optional replacement and the
 /// tables built from them, in one allocation made by `init`.
@@ -265,6 +304,8 @@ internal final class _PatternStorage: @unchecked Sendable {
     /// prefix of `pattern[0...i]` that is also its suffix (the KMP failure
     /// function).
     @usableFromInline let border: UnsafeMutablePointer<Int>
+    /// What a search and a replace read, built once from the above.
+    @usableFromInline let core: UnsafeMutablePointer<_FinderCore>
     private let block: UnsafeMutableRawPointer
 
     @usableFromInline
@@ -296,9 +337,18 @@ internal final class _PatternStorage: @unchecked Sendable {
             if bytes[i] == bytes[k] { k += 1 }
             border[i] = k
         }
+        core = UnsafeMutablePointer<_FinderCore>.allocate(capacity: 1)
+        core.initialize(
+            to: _FinderCore(
+                pattern: UnsafePointer(pattern), skip: UnsafePointer(skip),
+                prefilter: _SubstringSearcher(pattern: bytes), twoWay: _TwoWay(pattern: pattern, count: m),
+                replacement: UnsafePointer(self.replacement), replacementCount: replacement.count,
+                border: UnsafePointer(border)))
     }
 
     deinit {
+        core.deinitialize(count: 1)
+        core.deallocate()
         block.deallocate()
     }
 
