@@ -5,7 +5,7 @@
 /// var pipeline = BytesSource("a\r\nb\r\n")
 ///     .transformed(by: ByteFilterTransform(dropping: [0x0D]))
 ///     .into(BufferSink())
-/// try pipeline.run()  // "a\nb\n"
+/// pipeline.run()  // "a\nb\n"
 /// ```
 ///
 /// The kept bytes are compacted into a staging buffer the filter owns

@@ -5,7 +5,7 @@
 /// var pipeline = BytesSource("Hello, World")
 ///     .transformed(by: ByteMapTransform.asciiUppercase)
 ///     .into(BufferSink())
-/// try pipeline.run()  // "HELLO, WORLD"
+/// pipeline.run()  // "HELLO, WORLD": no `try`, no stage here can fail
 /// ```
 ///
 /// A map cannot forward its input (every output byte is new), so it writes

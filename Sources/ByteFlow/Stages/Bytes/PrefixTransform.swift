@@ -4,7 +4,7 @@
 /// var pipeline = BytesSource("hello, world")
 ///     .transformed(by: PrefixTransform(5))
 ///     .into(BufferSink())
-/// try pipeline.run()  // "hello"
+/// pipeline.run()  // "hello"
 /// ```
 ///
 /// The bytes are forwarded as sub-spans, never copied. Once the limit has
@@ -74,7 +74,7 @@ public struct PrefixTransform: ByteTransform, Sendable {
 /// var pipeline = BytesSource("hello, world")
 ///     .transformed(by: DropFirstTransform(7))
 ///     .into(BufferSink())
-/// try pipeline.run()  // "world"
+/// pipeline.run()  // "world"
 /// ```
 ///
 /// The rest is forwarded as sub-spans of the input, never copied.
