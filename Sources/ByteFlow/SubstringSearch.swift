@@ -181,24 +181,10 @@ internal struct _SubstringSearcher: Sendable {
         if count <= 2 { return true }  // the prefilter bytes are the pattern
         switch wordSize {
         case 8:
-            guard base.loadUnaligned(fromByteOffset: p, as: UInt64.self) == head else { return false }
-            if count <= 16 {
-                return base.loadUnaligned(fromByteOffset: p &+ count &- 8, as: UInt64.self) == tail
-            }
-            // Longer patterns: 8 bytes at a time, the last word overlapping.
-            // A Swift loop rather than `memcmp` so that the allocation guard
-            // (Sources/AllocationGuard) can see it: a C call is opaque to
-            // `@_noAllocation` and fails the guard's build.
-            var i = 8
-            while i &+ 8 < count {
-                guard
-                    base.loadUnaligned(fromByteOffset: p &+ i, as: UInt64.self)
-                        == UnsafeRawPointer(pattern).loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                else { return false }
-                i &+= 8
-            }
-            return base.loadUnaligned(fromByteOffset: p &+ count &- 8, as: UInt64.self)
-                == UnsafeRawPointer(pattern).loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            // Longer patterns: word by word (see `examine(_:_:at:)`).
+            if count > 16 { return examine(pattern, base, at: p) < 0 }
+            return base.loadUnaligned(fromByteOffset: p, as: UInt64.self) == head
+                && base.loadUnaligned(fromByteOffset: p &+ count &- 8, as: UInt64.self) == tail
         case 4:
             return base.loadUnaligned(fromByteOffset: p, as: UInt32.self) == UInt32(truncatingIfNeeded: head)
                 && base.loadUnaligned(fromByteOffset: p &+ count &- 4, as: UInt32.self)
@@ -218,7 +204,9 @@ internal struct _SubstringSearcher: Sendable {
     @inline(__always)
     func examine(_ pattern: UnsafePointer<UInt8>, _ base: UnsafeRawPointer, at p: Int) -> Int {
         // 8 bytes at a time, the last word overlapping. A Swift loop rather
-        // than `memcmp`: see `matches(_:_:at:)`.
+        // than `memcmp` so that the allocation guard (Sources/AllocationGuard)
+        // can see it: a C call is opaque to `@_noAllocation` and fails the
+        // guard's build.
         var i = 0
         while i &+ 8 < count {
             guard
