@@ -10,7 +10,9 @@
 /// The search is the one ``ReplaceTransform`` runs: a SIMD prefilter on two
 /// rare bytes of the pattern (64 candidate starts per step), candidates
 /// verified in registers for patterns of 3 to 16 bytes (1 and 2 need no
-/// verification) and 8 bytes at a time beyond. When
+/// verification) and 8 bytes at a time beyond, in Two-Way order, so that a
+/// failed verification also rules out the candidates up to Two-Way's shift.
+/// When
 /// candidates keep failing verification (an input built from the pattern's
 /// own bytes), the next 8 KiB of the buffer (doubling each time this
 /// happens again, up to 1 MiB) are searched with Two-Way guarded by a
@@ -244,8 +246,8 @@ internal struct _SearchFallback: Sendable {
 internal enum _SubstringFinderTuning {
     /// How many starts Two-Way searches after the prefilter gives up before
     /// the prefilter is tried again. The prefilter needs a few KiB of
-    /// failing candidates to give up (its allowance is 4096 compared bytes
-    /// plus 8 per byte scanned), so a retry on a still-adversarial input
+    /// failing candidates to give up (its allowance is 4096 charged bytes
+    /// plus 1 per byte scanned), so a retry on a still-adversarial input
     /// costs up to about half the span's Two-Way time; 8 KiB keeps that
     /// overhead bounded while an input that turns ordinary again is back at
     /// SIMD speed within 8 KiB.

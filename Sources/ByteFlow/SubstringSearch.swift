@@ -69,10 +69,22 @@ internal enum _ScanEnd {
 ///   input (`x` every byte) `memchr` paid a call and its vector set-up per
 ///   match; on sparse input the loop's ~26 GB/s is within a few percent of
 ///   `memchr`'s AVX2 once the buffer is not in L1.
-/// - **Never quadratic.** When candidates keep failing verification (the
-///   bytes compared by failed verifications outgrow the bytes scanned), the search stops with
-///   ``_ScanEnd/gaveUp(_:)`` and ``SubstringFinder`` switches
-///   to Two-Way (`TwoWaySearch.swift`) for a while.
+/// - **Long patterns are verified in Two-Way order, and a failure skips.**
+///   Beyond 16 bytes ``examine(_:_:at:)`` compares from the pattern's
+///   critical position, and a mismatch tells how far the next match can
+///   be at the earliest (Two-Way's shift); the candidates before that are
+///   dropped unverified. On `a^999 b` in `a^99 b` (a candidate every 100
+///   bytes) one verification in ten remains: 64 MiB through the tool took
+///   18.0–19.3 ms of CPU before and 11.1–11.6 ms after, with the C `memmem`
+///   loop at 12.5–13.5 (2026-11-30, `perf stat -r 7`, alternated). Patterns
+///   of up to 16 bytes keep their branch-free check of a whole step's
+///   candidates (~1 ns each): a skip has nothing to save there, and the
+///   short adversarial class (`aaaaaaab` in `aaaaaab`) runs at ~24 GB/s.
+/// - **Never quadratic.** When verifications keep failing (each charged
+///   the bytes it compared plus 64, against an allowance of one per byte
+///   scanned), the search stops with ``_ScanEnd/gaveUp(_:)`` and
+///   ``SubstringFinder`` switches to Two-Way (`TwoWaySearch.swift`) for a
+///   while.
 @frozen
 @usableFromInline
 internal struct _SubstringSearcher: Sendable {
@@ -91,6 +103,13 @@ internal struct _SubstringSearcher: Sendable {
     @usableFromInline let head: UInt64
     @usableFromInline let tail: UInt64
     @usableFromInline let wordSize: Int
+    /// For patterns longer than 16 bytes: the Two-Way critical position
+    /// (``_TwoWay/critical``), where ``examine(_:_:at:)`` starts comparing.
+    @usableFromInline let critical: Int
+    /// For patterns longer than 16 bytes: how far a window may move when its
+    /// right part (from ``critical``) matched and its left part did not
+    /// (``_TwoWay/shift``).
+    @usableFromInline let leftShift: Int
 
     /// Prepares a search for `pattern`, which must not be empty.
     @usableFromInline
@@ -133,6 +152,9 @@ internal struct _SubstringSearcher: Sendable {
         wordSize = size
         head = word(0)
         tail = pattern.count > 16 ? 0 : word(max(0, pattern.count - size))
+        let twoWay = pattern.withUnsafeBufferPointer { _TwoWay(pattern: $0.baseAddress!, count: $0.count) }
+        critical = twoWay.critical
+        leftShift = twoWay.shift
     }
 
     /// The candidates of `bits` (bit *i*: the start `block + i`) at which
@@ -182,7 +204,7 @@ internal struct _SubstringSearcher: Sendable {
         switch wordSize {
         case 8:
             // Longer patterns: word by word (see `examine(_:_:at:)`).
-            if count > 16 { return examine(pattern, base, at: p) < 0 }
+            if count > 16 { return examine(pattern, base, at: p).shift == 0 }
             return base.loadUnaligned(fromByteOffset: p, as: UInt64.self) == head
                 && base.loadUnaligned(fromByteOffset: p &+ count &- 8, as: UInt64.self) == tail
         case 4:
@@ -197,27 +219,76 @@ internal struct _SubstringSearcher: Sendable {
     }
 
     /// For a pattern longer than 16 bytes whose two prefilter bytes occur at
-    /// `base + p`: -1 if the whole pattern does, else how many bytes were
-    /// compared up to the first difference (8 per word). The caller
-    /// guarantees that `base[p..<p + count]` is readable.
+    /// `base + p`: compares the window in Two-Way order and returns how far
+    /// the next possible match is (`shift`: no occurrence starts in
+    /// `p + 1 ..< p + shift`; 0 if the pattern occurs at `p`) and how many
+    /// bytes were compared. The caller guarantees that `base[p..<p + count]`
+    /// is readable.
+    ///
+    /// The right part (from ``critical``) is compared left to right, then
+    /// the left part right to left, 8 bytes at a time (a Swift loop rather
+    /// than `memcmp`, so that the allocation guard in
+    /// `Sources/AllocationGuard` can see it: a C call is opaque to
+    /// `@_noAllocation`). A first mismatch at pattern index `i` of the right
+    /// part allows a shift of `i - critical + 1`; a mismatch in the left part
+    /// allows ``leftShift``. These are Two-Way's shifts with no memory of
+    /// earlier windows, the ones glibc's `two_way_long_needle` takes after a
+    /// Horspool skip lands on an arbitrary window: they hold for any single
+    /// window, however it was chosen. On `a^999 b` searched in `a^99 b`
+    /// repeated, a candidate every 100 bytes, the first mismatch is found
+    /// ~100 bytes into the left part and the shift of 1,000 passes over the
+    /// next nine candidates (compared from the left, each candidate cost
+    /// ~13 words and a mispredicted exit).
+    ///
+    /// Out of line: inlined into ``scan(_:in:from:to:onMatch:)``, its four
+    /// loops made the classic 119-byte run (pattern `elvis`, which never
+    /// calls it) slower, 112 → 137 ns; a call per failed verification costs
+    /// nothing measurable on `a^999 b` in `a^99 b`.
     @inlinable
-    @inline(__always)
-    func examine(_ pattern: UnsafePointer<UInt8>, _ base: UnsafeRawPointer, at p: Int) -> Int {
-        // 8 bytes at a time, the last word overlapping. A Swift loop rather
-        // than `memcmp` so that the allocation guard (Sources/AllocationGuard)
-        // can see it: a C call is opaque to `@_noAllocation` and fails the
-        // guard's build.
-        var i = 0
-        while i &+ 8 < count {
-            guard
-                base.loadUnaligned(fromByteOffset: p &+ i, as: UInt64.self)
-                    == UnsafeRawPointer(pattern).loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            else { return i &+ 8 }
+    @inline(never)
+    func examine(_ pattern: UnsafePointer<UInt8>, _ base: UnsafeRawPointer, at p: Int) -> (
+        shift: Int, compared: Int
+    ) {
+        let window = base + p
+        let needle = UnsafeRawPointer(pattern)
+        // The right part, left to right; the last word ends at `count`, its
+        // lanes before `i` (already compared, or in the left part) dropped.
+        var i = critical
+        while i &+ 8 <= count {
+            let difference =
+                window.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                ^ needle.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if difference != 0 {
+                return (i &+ difference.trailingZeroBitCount &>> 3 &- critical &+ 1, i &+ 8 &- critical)
+            }
             i &+= 8
         }
-        return base.loadUnaligned(fromByteOffset: p &+ count &- 8, as: UInt64.self)
-            == UnsafeRawPointer(pattern).loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
-            ? -1 : count
+        if i < count {
+            let last = count &- 8
+            let difference =
+                (window.loadUnaligned(fromByteOffset: last, as: UInt64.self)
+                    ^ needle.loadUnaligned(fromByteOffset: last, as: UInt64.self)) &>> UInt64((i &- last) &<< 3)
+            if difference != 0 {
+                return (i &+ difference.trailingZeroBitCount &>> 3 &- critical &+ 1, count &- critical)
+            }
+        }
+        // The left part, right to left; the last word starts at 0, its lanes
+        // from `k` on (already compared) dropped.
+        var k = critical
+        while k >= 8 {
+            let difference =
+                window.loadUnaligned(fromByteOffset: k &- 8, as: UInt64.self)
+                ^ needle.loadUnaligned(fromByteOffset: k &- 8, as: UInt64.self)
+            if difference != 0 { return (leftShift, count &- k &+ 8) }
+            k &-= 8
+        }
+        if k > 0 {
+            let difference =
+                (window.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+                    ^ needle.loadUnaligned(fromByteOffset: 0, as: UInt64.self)) &<< UInt64((8 &- k) &<< 3)
+            if difference != 0 { return (leftShift, count) }
+        }
+        return (0, count)
     }
 
     /// The candidate starts `p..<p + 16` whose two prefilter bytes match.
@@ -321,6 +392,19 @@ internal struct _SubstringSearcher: Sendable {
         let last = end &- count  // the last offset a match can start at
         var p = start  // where the next block starts
         var position = start  // no match may start before this
+        // Candidates before this are not verified: a failed verification
+        // showed that no match starts there (see `examine(_:_:at:)`). The
+        // scan does not jump there; it scans on and drops them, and a step
+        // wholly before `skip` is not turned into a bitmask. Jumping (up to
+        // a pattern length) broke the sequential access the hardware
+        // prefetcher follows: on `a^999 b` in `a^99 b` each window's left
+        // part then missed the cache, 17.0–17.4 ms of CPU for 64 MiB through
+        // the tool, against 14.0–14.4 scanning on, and 11.1–11.6 once steps
+        // wholly before `skip` were no longer turned into bitmasks
+        // (2026-11-30, alternated). The checks sit on the long-pattern path
+        // and on a step with hits only: in the 64-byte step's bitmask path
+        // they made the classic run 5–7 ns slower.
+        var skip = start
         var verified = 0  // bytes charged to failed verifications
         var bits: UInt64 = 0
         var block = 0
@@ -331,29 +415,39 @@ internal struct _SubstringSearcher: Sendable {
             // `confirm` kept only true matches.
             while bits != 0 {
                 let candidate = block &+ bits.trailingZeroBitCount
-                let examined = count <= 16 ? -1 : examine(pattern, base, at: candidate)
-                if examined < 0 {
-                    guard try onMatch(candidate) else { return .stopped }
-                    position = candidate &+ count
-                    let covered = position &- block
-                    bits = covered >= 64 ? 0 : bits & (~0 << UInt64(covered))
-                } else {
-                    bits &= bits &- 1
-                    verified &+= examined &+ 32
+                if count > 16 {
+                    if candidate < skip {
+                        bits = _dropCandidates(bits, before: skip &- block)
+                        continue
+                    }
+                    let examined = examine(pattern, base, at: candidate)
+                    if examined.shift != 0 {
+                        skip = candidate &+ examined.shift
+                        bits = _dropCandidates(bits, before: skip &- block)
+                        verified &+= examined.compared &+ 64
+                        continue
+                    }
                 }
+                guard try onMatch(candidate) else { return .stopped }
+                position = candidate &+ count
+                let covered = position &- block
+                bits = covered >= 64 ? 0 : bits & (~0 << UInt64(covered))
             }
-            // Give up once verification clearly outgrows the bytes scanned
-            // (only long patterns can): each miss is charged the bytes it
-            // compared plus 32 for the candidate itself. Charging the whole
-            // pattern length instead gave up on `a^999 b` searched in
-            // `a^99 b` repeated, where every miss stops within ~100 bytes,
-            // and Two-Way ran that input (20 ms of CPU for 64 MiB through the
-            // tool, against 16 ms on the prefilter and 12.5–14 ms for the C
-            // `memmem` loop; 2026-11-30). Inputs with a candidate every few
-            // bytes (`a^32 b` in `aab` repeated) still give up within a few
-            // KiB: 40 bytes charged per candidate every 3 bytes.
-            if verified > 8 &* (p &- start) &+ 4096 {
-                return .gaveUp(max(p, position))
+            // Give up once verification outgrows the bytes scanned (only
+            // long patterns can): each failed verification is charged the
+            // bytes it compared plus 64 for the candidate itself (a
+            // mispredicted exit and the bitmask work), against one per byte
+            // scanned; the candidates a failure skips cost nothing. So the
+            // prefilter stays while failures come less often than about
+            // every 70 bytes: `a^999 b` in `a^99 b` (one per 1,000 bytes,
+            // ~170 charged) stays, and `a^32 b` in `aab` (one per 33) and
+            // `a^16 b a^16` in `aab` (one per 6) give up within a few KiB.
+            // With the old allowance (compared + 32, against 8 per byte)
+            // neither gave up once failures skipped: 64 MiB through the tool
+            // took 21–29 and 60 ms of CPU on the prefilter, against 11–13 and
+            // 25–31 ms with Two-Way (2026-11-30).
+            if verified > p &- start &+ 4096 {
+                return .gaveUp(max(p, position, skip))
             }
             if position > p { p = position }
             // Scan on: 64 candidates per step; each step tests starts p..<p+64.
@@ -362,7 +456,9 @@ internal struct _SubstringSearcher: Sendable {
                 let h1 = self.block(base, p &+ 16, splat1, splat2)
                 let h2 = self.block(base, p &+ 32, splat1, splat2)
                 let h3 = self.block(base, p &+ 48, splat1, splat2)
-                if _isNonZero((h0 .| h1) .| (h2 .| h3)) {
+                // (A step wholly before `skip` is still loaded and compared,
+                // only its candidates are not extracted: see `skip`.)
+                if _isNonZero((h0 .| h1) .| (h2 .| h3)) && skip <= p &+ 63 {
                     bits =
                         UInt64(_bitmask(h0)) | UInt64(_bitmask(h1)) << 16
                         | UInt64(_bitmask(h2)) << 32 | UInt64(_bitmask(h3)) << 48
@@ -417,6 +513,14 @@ internal struct _SubstringSearcher: Sendable {
             p = q &+ 16
         }
     }
+}
+
+/// `bits` (bit *i*: a candidate start `block + i`) without the candidates
+/// below `block + offset`.
+@inlinable
+@inline(__always)
+internal func _dropCandidates(_ bits: UInt64, before offset: Int) -> UInt64 {
+    offset >= 64 ? 0 : offset <= 0 ? bits : bits & (~0 << UInt64(offset))
 }
 
 /// Whether any byte of `word` is `byte` (the classic zero-byte test on

@@ -308,21 +308,23 @@ struct ReplaceTransformTests {
 
     // MARK: Inputs that defeat the prefilter
 
-    /// Pattern `a…ab` (63 `a`s) against runs of `aaab`: every `b` is a
-    /// prefilter candidate that fails verification, so the search gives up on
-    /// the prefilter and continues with Two-Way. The real matches
+    /// Pattern `a…ab` (23 `a`s) against runs of `aaab`: the prefilter's
+    /// candidates fail verification (one in six is verified, the others are
+    /// skipped), so the search gives up on the prefilter and continues with
+    /// Two-Way. The real matches
     /// are placed at every offset around the point where that happens
     /// (SearchKernelTests checks that it does happen for this input).
     @Test func adversarialInputSwitchesToLinearSearchAndStaysCorrect() throws {
-        let pattern = [UInt8](repeating: UInt8(ascii: "a"), count: 63) + [UInt8(ascii: "b")]
+        let pattern = [UInt8](repeating: UInt8(ascii: "a"), count: 23) + [UInt8(ascii: "b")]
         let transform = try ReplaceTransform(pattern, with: utf8("<match>"))
         let runs = [UInt8](utf8(String(repeating: "aaab", count: 600)))
         var random = SeededRandom(seed: chunkingSeed)
-        // The prefilter gives up at about byte 2,112 of runs of `aaab` (each
-        // failed candidate is charged the 8 bytes compared plus 32, against
-        // an allowance of 8 per byte scanned plus 4,096; pinned by
-        // SearchKernelTests); the first match is placed at every offset from
-        // well before to well after that point.
+        // The prefilter gives up at about byte 2,064 of runs of `aaab` (each
+        // failed verification is charged the 9 bytes compared plus 64 and
+        // skips the 24 starts that follow, against an allowance of 1 per
+        // byte scanned plus 4,096; pinned by SearchKernelTests); the first
+        // match is placed at every offset from well before to well after
+        // that point.
         for prefixLength in 1950...2300 {
             let input =
                 Array(runs.prefix(prefixLength)) + pattern + Array(runs.prefix(37)) + pattern + pattern

@@ -154,7 +154,7 @@ struct SearchKernelTests {
     /// ``ReplaceTransformTests/adversarialInputSwitchesToLinearSearchAndStaysCorrect()``
     /// does make the prefilter give up, so that test covers the switch.
     @Test func adversarialInputMakesThePrefilterGiveUp() {
-        let pattern = [UInt8](repeating: UInt8(ascii: "a"), count: 63) + [UInt8(ascii: "b")]
+        let pattern = [UInt8](repeating: UInt8(ascii: "a"), count: 23) + [UInt8(ascii: "b")]
         let input = utf8(String(repeating: "aaab", count: 600)) + pattern
         guard case .gaveUp(let resume) = find(pattern, in: input, from: 0, to: input.count) else {
             Issue.record("expected the prefilter to give up on runs of aaab")
@@ -168,6 +168,82 @@ struct SearchKernelTests {
             (1950...2300) so that it still covers that point
             """)
     }
+
+    /// `examine` (patterns longer than 16 bytes) answers 0 exactly where the
+    /// pattern occurs, and otherwise a shift over which no occurrence starts:
+    /// every window of random, periodic and near-miss texts, over one to
+    /// three letters, so that both of Two-Way's shifts (a mismatch in the
+    /// right part, and in the left part of periodic and aperiodic patterns)
+    /// and the word loops' partial last words are all taken.
+    @Test func examineShiftsSkipNoMatch() {
+        var random = SeededRandom(seed: 0x7E57)
+        for index in 0..<600 {
+            let pattern = longTestPattern(using: &random)
+            let input = nearMissText(for: pattern, count: Int.random(in: 0...400, using: &random), using: &random)
+            let searcher = _SubstringSearcher(pattern: pattern)
+            let m = pattern.count
+            guard input.count >= m else { continue }
+            let occurs = (0...(input.count - m)).map { Array(input[$0..<($0 + m)]) == pattern }
+            let context = "case \(index): \(printable(pattern)) in \(printable(input))"
+            pattern.withUnsafeBufferPointer { pattern in
+                input.withUnsafeBytes { input in
+                    for p in occurs.indices {
+                        let (shift, compared) = searcher.examine(pattern.baseAddress!, input.baseAddress!, at: p)
+                        #expect((shift == 0) == occurs[p], "\(context) at \(p)")
+                        #expect(compared >= 1 && compared <= m, "\(context) at \(p): compared \(compared)")
+                        #expect(shift >= 0 && shift <= m, "\(context) at \(p): shift \(shift)")
+                        for d in 1..<max(1, shift) where p + d < occurs.count && occurs[p + d] {
+                            Issue.record("\(context): the shift \(shift) at \(p) passes over the match at \(p + d)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The scan with long patterns, periodic or not, over texts made of
+    /// near misses (so that failed verifications and their skips are the
+    /// common case) from random starts to random ends: `.found` is the first
+    /// match, `.gaveUp(r)` only when none starts before `r`.
+    @Test func longPatternScanAgreesWithANaiveSearch() {
+        var random = SeededRandom(seed: 0x10C6)
+        for index in 0..<1500 {
+            let pattern = longTestPattern(using: &random)
+            let input = nearMissText(for: pattern, count: Int.random(in: 0...3000, using: &random), using: &random)
+            let start = Int.random(in: 0...(input.count / 2), using: &random)
+            let end = Int.random(in: start...input.count, using: &random)
+            let expected = naiveFind(pattern, in: input, from: start, to: end)
+            let context = "case \(index): \(printable(pattern)) in \(printable(input))[\(start)..<\(end)]"
+            switch find(pattern, in: input, from: start, to: end) {
+            case .found(let offset): #expect(offset == expected, "\(context)")
+            case .notFound: #expect(expected == nil, "\(context)")
+            case .gaveUp(let resume):
+                #expect(resume >= start && resume <= end, "\(context)")
+                #expect(expected.map { $0 >= resume } ?? true, "\(context): a match before \(resume)")
+            }
+        }
+    }
+
+    /// The same patterns and texts through `ReplaceTransform` in every
+    /// chunking, specialized and boxed: matches inside chunks and across
+    /// their boundaries, with the skips of failed verifications.
+    @Test func longPatternsReplaceInEveryChunking() throws {
+        var random = SeededRandom(seed: 0x5C1B)
+        for index in 0..<60 {
+            let pattern = longTestPattern(using: &random)
+            let input = nearMissText(
+                for: pattern, count: Int.random(in: 500...6000, using: &random), using: &random)
+            let transform = try ReplaceTransform(pattern, with: utf8("<m>"))
+            let ok = expectEveryChunking(
+                of: input, through: transform, gives: referenceReplace(input, pattern, utf8("<m>")),
+                in: [
+                    .whole, .fixed(Int.random(in: 1...pattern.count, using: &random)),
+                    .fixed(Int.random(in: 64...700, using: &random)), randomPieces(for: input.count, using: &random),
+                ],
+                "case \(index): \(printable(pattern))")
+            if !ok { break }
+        }
+    }
 }
 
 /// Every start of a leftmost, non-overlapping match of `pattern` in `input`,
@@ -180,6 +256,44 @@ private func naiveMatches(_ pattern: [UInt8], in input: [UInt8]) -> [Int] {
         i = found + pattern.count
     }
     return result
+}
+
+/// A pattern of 17 to 80 bytes over one to three letters, half of them
+/// periodic (a short root repeated, perhaps cut), some with one odd byte.
+private func longTestPattern(using random: inout SeededRandom) -> [UInt8] {
+    let alphabet = Array(utf8("abc").prefix(Int.random(in: 1...3, using: &random)))
+    let count = Int.random(in: 17...80, using: &random)
+    var pattern = random.bytes(count, from: alphabet)
+    if Bool.random(using: &random) {
+        let root = random.bytes(Int.random(in: 1...7, using: &random), from: alphabet)
+        pattern = (0..<count).map { root[$0 % root.count] }
+    }
+    if Int.random(in: 0..<3, using: &random) == 0 {
+        pattern[Int.random(in: 0..<count, using: &random)] = UInt8(ascii: "d")
+    }
+    return pattern
+}
+
+/// `count` bytes of copies of `pattern`, most with a byte or two changed and
+/// some cut short or run together with letters in between: a text of near
+/// misses with a few matches.
+private func nearMissText(for pattern: [UInt8], count: Int, using random: inout SeededRandom) -> [UInt8] {
+    let letters = utf8("abcd")
+    var text: [UInt8] = []
+    while text.count < count {
+        var copy = pattern
+        for _ in 0..<Int.random(in: 0...2, using: &random) {
+            copy[Int.random(in: 0..<copy.count, using: &random)] = letters.randomElement(using: &random)!
+        }
+        if Int.random(in: 0..<4, using: &random) == 0 {
+            copy.removeFirst(Int.random(in: 0..<copy.count, using: &random))
+        }
+        text += copy
+        if Int.random(in: 0..<4, using: &random) == 0 {
+            text += random.bytes(Int.random(in: 1...5, using: &random), from: letters)
+        }
+    }
+    return Array(text.prefix(count))
 }
 
 /// Inputs built to defeat a two-rare-byte prefilter: the pattern's own bytes
@@ -196,6 +310,9 @@ enum AdversarialClass: String, CaseIterable, Sendable {
     /// A 1,000-byte pattern, a copy with its middle byte changed every
     /// 1,000 bytes.
     case longNearMiss
+    /// `a^999 b` in `a^99 b` repeated: a candidate every 100 bytes, each
+    /// failing ~100 bytes into the left part, and a skip of 1,000.
+    case longRuns
 
     var pattern: [UInt8] {
         switch self {
@@ -206,6 +323,7 @@ enum AdversarialClass: String, CaseIterable, Sendable {
         case .longNearMiss:
             var random = SeededRandom(seed: 1000)
             return random.bytes(1000, from: utf8("etaoinshrdlu "))
+        case .longRuns: return utf8(String(repeating: "a", count: 999) + "b")
         }
     }
 
@@ -219,6 +337,7 @@ enum AdversarialClass: String, CaseIterable, Sendable {
             var near = pattern
             near[500] = UInt8(ascii: "Z")
             unit = near
+        case .longRuns: unit = utf8(String(repeating: "a", count: 99) + "b")
         }
         var result: [UInt8] = []
         result.reserveCapacity(count + unit.count)
@@ -294,14 +413,15 @@ struct SubstringFinderTests {
     }
 
     /// Every adversarial class does make the prefilter give up (so the tests
-    /// below cover Two-Way), except the long near miss, whose misses cost
-    /// less than the allowance.
+    /// below cover Two-Way), except the two with a 1,000-byte pattern, whose
+    /// failed verifications skip ~1,000 bytes each and stay within the
+    /// allowance.
     @Test(arguments: AdversarialClass.allCases)
     func adversarialClassesDefeatThePrefilter(_ kind: AdversarialClass) {
         let text = kind.text(64 << 10)
         let result = find(kind.pattern, in: text, from: 0, to: text.count)
         switch kind {
-        case .longNearMiss:
+        case .longNearMiss, .longRuns:
             if case .notFound = result {} else { Issue.record("\(kind): \(result)") }
         default:
             if case .gaveUp = result {} else { Issue.record("\(kind): \(result)") }

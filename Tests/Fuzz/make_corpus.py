@@ -82,6 +82,20 @@ REPLACE = {
         [(b"a" * 16 + b"b" + b"a" * 16, b"")], b"aab" * 250 + b"a" * 16 + b"b" + b"a" * 16, repeat_to=30001),
     "long-alternating-chunks": replace_case(
         [(b"a" * 32 + b"b", b"X")], b"aab" * 280 + b"a" * 32 + b"b", repeat_to=50001, cuts=[64 * 64, 3, 0]),
+    # Patterns over 16 bytes are verified in Two-Way order, and a failed
+    # verification skips the candidates Two-Way's shift rules out: a
+    # mismatch in the left part of an aperiodic pattern (a skip of the whole
+    # pattern), in the left part of a periodic one (a skip of its period)
+    # and in the right part; near misses with real matches among them.
+    "long-runs-skip": replace_case(
+        [(b"a" * 47 + b"b", b"<>")], (b"a" * 9 + b"b") * 40 + b"a" * 47 + b"b" + b"a" * 5 + b"b",
+        repeat_to=20001, cuts=[64 * 64, 37]),
+    "long-periodic-near-miss": replace_case(
+        [(b"aab" * 15 + b"a", b"P")], (b"cab" + b"aab" * 14 + b"a") * 6 + b"aab" * 15 + b"a" + b"ab" * 7,
+        repeat_to=12001, cuts=[128 * 64, 5]),
+    "long-right-mismatch": replace_case(
+        [(b"abcab" * 6 + b"d", b"")], (b"abcab" * 6 + b"c") * 9 + b"abcab" * 6 + b"d", repeat_to=9001,
+        cuts=[1000 // 64 * 64, 64, 1]),
     # Read as one MultiReplaceTransform too: order, prefixes, case, and an
     # inherited match that an earlier start overrides (`abca`: `bca` beats `c`).
     "multi-prefix-order": replace_case(
