@@ -71,7 +71,7 @@
 @frozen
 public struct MultiReplaceTransform: ByteTransform, Sendable {
     /// Everything fixed at initialization, in one shared object so that the
-    /// transform itself stays small (64 bytes): a chain moves the stages
+    /// transform itself stays small (at most 64 bytes, tested): a chain moves the stages
     /// behind each level once per piece, and a 472-byte transform went
     /// through `memmove` every time, which made multi → hop → hop → multi
     /// slower specialized than boxed (see `Documentation/Benchmarks.md`,
