@@ -14,7 +14,7 @@
 /// var pipeline = try BytesSource("Hello, Hell, Hello")
 ///     .transformed(by: MultiReplaceTransform([("Hello", "Hi"), ("Hell", "Heaven")]))
 ///     .into(BufferSink())
-/// try pipeline.run()  // pipeline.sink.string == "Hi, Heaven, Hi"
+/// pipeline.run()  // pipeline.sink.string == "Hi, Heaven, Hi"
 /// // Listed the other way round, "Hell" always wins where both match:
 /// // [("Hell", "Heaven"), ("Hello", "Hi")] gives "Heaveno, Heaven, Heaveno".
 /// ```
