@@ -447,7 +447,7 @@ internal struct _SubstringSearcher: Sendable {
             // took 21–29 and 60 ms of CPU on the prefilter, against 11–13 and
             // 25–31 ms with Two-Way (2026-11-30).
             if verified > p &- start &+ 4096 {
-                return .gaveUp(max(p, position, skip))
+                return .gaveUp(max(max(p, position), skip))
             }
             if position > p { p = position }
             // Scan on: 64 candidates per step; each step tests starts p..<p+64.
