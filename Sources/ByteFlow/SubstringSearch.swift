@@ -240,13 +240,14 @@ internal struct _SubstringSearcher: Sendable {
     /// next nine candidates (compared from the left, each candidate cost
     /// ~13 words and a mispredicted exit).
     ///
-    /// Inlined: out of line, the call cost the long near-miss class (whose
+    /// Inlined: out of line, the call made the long near-miss class (whose
     /// rare-byte pairs also meet by chance, candidates that fail on the
-    /// first word) ~5% (13.7–14.5 against 13.1–13.7 ms of CPU for 64 MiB
-    /// through the tool). Inlining it made the classic 119-byte run slower (112 → 137
-    /// ns) only while the scan also checked `skip` in its bitmask path; with
-    /// the long-pattern work all under one `count > 16` branch it does not
-    /// (109 against 112–117 ns, same minutes).
+    /// first word) 4% slower than before this search had skips (13.7
+    /// against 13.1–13.3 ms of CPU for 64 MiB through the tool), inlined
+    /// 3%. Inlining it made the classic 119-byte run slower (112 → 137 ns)
+    /// only while the scan also checked `skip` in its bitmask path; with the
+    /// long-pattern work all under one `count > 16` branch it does not (109
+    /// against 110–117 ns, same minutes).
     @inlinable
     @inline(__always)
     func examine(_ pattern: UnsafePointer<UInt8>, _ base: UnsafeRawPointer, at p: Int) -> (
