@@ -271,7 +271,8 @@ internal struct _SubstringSearcher: Sendable {
             let last = count &- 8
             let difference =
                 (window.loadUnaligned(fromByteOffset: last, as: UInt64.self)
-                    ^ needle.loadUnaligned(fromByteOffset: last, as: UInt64.self)) &>> UInt64((i &- last) &<< 3)
+                    ^ needle.loadUnaligned(fromByteOffset: last, as: UInt64.self))
+                &>> UInt64((i &- last) &<< 3)
             if difference != 0 {
                 return (i &+ difference.trailingZeroBitCount &>> 3 &- critical &+ 1, count &- critical)
             }

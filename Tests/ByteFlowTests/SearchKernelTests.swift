@@ -107,7 +107,8 @@ struct SearchKernelTests {
                 Bool.random(using: &random)
                 ? utf8("abcd") : [0x00, 0x01, 0x7F, 0x80, 0x81, 0xFE, 0xFF]
             let pattern = random.bytes(
-                Int.random(in: 1..._SubstringSearcher.shortScanMaximumPattern, using: &random), from: alphabet)
+                Int.random(in: 1..._SubstringSearcher.shortScanMaximumPattern, using: &random), from: alphabet
+            )
             var input = random.bytes(Int.random(in: 0...90, using: &random), from: alphabet)
             for _ in 0..<Int.random(in: 0...3, using: &random) where !input.isEmpty {
                 let at = Int.random(in: 0..<input.count, using: &random)
@@ -179,7 +180,8 @@ struct SearchKernelTests {
         var random = SeededRandom(seed: 0x7E57)
         for index in 0..<600 {
             let pattern = longTestPattern(using: &random)
-            let input = nearMissText(for: pattern, count: Int.random(in: 0...400, using: &random), using: &random)
+            let input = nearMissText(
+                for: pattern, count: Int.random(in: 0...400, using: &random), using: &random)
             let searcher = _SubstringSearcher(pattern: pattern)
             let m = pattern.count
             guard input.count >= m else { continue }
@@ -188,12 +190,14 @@ struct SearchKernelTests {
             pattern.withUnsafeBufferPointer { pattern in
                 input.withUnsafeBytes { input in
                     for p in occurs.indices {
-                        let (shift, compared) = searcher.examine(pattern.baseAddress!, input.baseAddress!, at: p)
+                        let (shift, compared) = searcher.examine(
+                            pattern.baseAddress!, input.baseAddress!, at: p)
                         #expect((shift == 0) == occurs[p], "\(context) at \(p)")
                         #expect(compared >= 1 && compared <= m, "\(context) at \(p): compared \(compared)")
                         #expect(shift >= 0 && shift <= m, "\(context) at \(p): shift \(shift)")
                         for d in 1..<max(1, shift) where p + d < occurs.count && occurs[p + d] {
-                            Issue.record("\(context): the shift \(shift) at \(p) passes over the match at \(p + d)")
+                            Issue.record(
+                                "\(context): the shift \(shift) at \(p) passes over the match at \(p + d)")
                         }
                     }
                 }
@@ -209,7 +213,8 @@ struct SearchKernelTests {
         var random = SeededRandom(seed: 0x10C6)
         for index in 0..<1500 {
             let pattern = longTestPattern(using: &random)
-            let input = nearMissText(for: pattern, count: Int.random(in: 0...3000, using: &random), using: &random)
+            let input = nearMissText(
+                for: pattern, count: Int.random(in: 0...3000, using: &random), using: &random)
             let start = Int.random(in: 0...(input.count / 2), using: &random)
             let end = Int.random(in: start...input.count, using: &random)
             let expected = naiveFind(pattern, in: input, from: start, to: end)
@@ -238,7 +243,8 @@ struct SearchKernelTests {
                 of: input, through: transform, gives: referenceReplace(input, pattern, utf8("<m>")),
                 in: [
                     .whole, .fixed(Int.random(in: 1...pattern.count, using: &random)),
-                    .fixed(Int.random(in: 64...700, using: &random)), randomPieces(for: input.count, using: &random),
+                    .fixed(Int.random(in: 64...700, using: &random)),
+                    randomPieces(for: input.count, using: &random),
                 ],
                 "case \(index): \(printable(pattern))")
             if !ok { break }
