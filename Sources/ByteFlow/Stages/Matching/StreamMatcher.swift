@@ -1,3 +1,7 @@
+#if arch(x86_64)
+    import CByteFlowSIMD
+#endif
+
 /// Finds leftmost, non-overlapping occurrences of a byte string in a stream
 /// that arrives in chunks: the delimiter search of ``DelimiterFramer`` and
 /// the pattern count of ``CountingTransform``.
@@ -307,30 +311,36 @@ internal final class _PatternTables: Sendable {
     }
 }
 
-/// One bit per byte of `base[0..<64]` that equals the lanes of `splat`,
-/// byte 0 in bit 0.
+/// One bit per byte of `base[0..<64]` that equals `byte`, byte 0 in bit 0.
 ///
-/// Why this shape: Swift has no `pmovmskb`. Each 16-byte compare is read
-/// back as two words with 0x80 in the matching bytes, and a multiply gathers
-/// each word's eight top bits into its top byte. The multiply is spelled
-/// `multipliedReportingOverflow` because LLVM vectorized a plain `&*` of the
-/// two words into `pmuludq` sequences (line framing at 2.3 GB/s); summing
-/// weighted lanes instead became shuffles and spills. Scanning word by word
-/// without a 64-bit mask mispredicted a branch per line (4.4 GB/s): a mask
-/// per 64 bytes exits its bit loop once per block.
+/// Why this shape: Swift has no `pmovmskb`, so on x86-64 the mask comes from
+/// a `static inline` C function (`CByteFlowSIMD`) that LLVM inlines here:
+/// four compares and four `pmovmskb`. The Swift stand-in used elsewhere
+/// read each 16-byte compare back as two words and gathered each word's
+/// top bits with a multiply (spelled `multipliedReportingOverflow`, since
+/// LLVM vectorized a plain `&*` into `pmuludq` sequences); line framing
+/// spent most of its time there (1 MiB of 42-byte lines, 64 KiB chunks:
+/// 149 µs per MiB with the multiplies, 53–60 with `pmovmskb`).
 @inlinable
 @inline(__always)
-internal func _mask64(_ base: UnsafeRawPointer, _ splat: SIMD16<UInt8>) -> UInt64 {
-    _mask16(base, splat) | _mask16(base + 16, splat) &<< 16 | _mask16(base + 32, splat) &<< 32
-        | _mask16(base + 48, splat) &<< 48
+internal func _mask64(_ base: UnsafeRawPointer, _ byte: UInt8) -> UInt64 {
+    #if arch(x86_64)
+        byteflow_equal_mask64(base, byte)
+    #else
+        let splat = SIMD16<UInt8>(repeating: byte)
+        return _mask16(base, splat) | _mask16(base + 16, splat) &<< 16 | _mask16(base + 32, splat) &<< 32
+            | _mask16(base + 48, splat) &<< 48
+    #endif
 }
 
-@inlinable
-@inline(__always)
-internal func _mask16(_ base: UnsafeRawPointer, _ splat: SIMD16<UInt8>) -> UInt64 {
-    let hits = unsafeBitCast(base.loadUnaligned(as: SIMD16<UInt8>.self) .== splat, to: SIMD2<UInt64>.self)
-    let magic: UInt64 = 0x0002_0408_1020_4081
-    let low = (hits[0] & 0x8080_8080_8080_8080).multipliedReportingOverflow(by: magic).partialValue &>> 56
-    let high = (hits[1] & 0x8080_8080_8080_8080).multipliedReportingOverflow(by: magic).partialValue &>> 56
-    return low | high &<< 8
-}
+#if !arch(x86_64)
+    @inlinable
+    @inline(__always)
+    internal func _mask16(_ base: UnsafeRawPointer, _ splat: SIMD16<UInt8>) -> UInt64 {
+        let hits = unsafeBitCast(base.loadUnaligned(as: SIMD16<UInt8>.self) .== splat, to: SIMD2<UInt64>.self)
+        let magic: UInt64 = 0x0002_0408_1020_4081
+        let low = (hits[0] & 0x8080_8080_8080_8080).multipliedReportingOverflow(by: magic).partialValue &>> 56
+        let high = (hits[1] & 0x8080_8080_8080_8080).multipliedReportingOverflow(by: magic).partialValue &>> 56
+        return low | high &<< 8
+    }
+#endif
