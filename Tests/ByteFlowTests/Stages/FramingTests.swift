@@ -196,6 +196,50 @@ struct FramingTests {
                 "seed \(seed) delimiter \(printable(delimiter)) keeps \(keeps)"))
     }
 
+    @Test(
+        "Frames longer than the frame buffer's first 4 KiB, cut by chunk boundaries: it grows, up to the maximum",
+        arguments: 0..<6)
+    func framesLongerThanTheFirstBuffer(seed: Int) throws {
+        var random = SeededRandom(seed: UInt64(seed) &+ 6_100)
+        let cuts: [Chunking] =
+            [.whole, .fixed(1_000), .fixed(4_095), .fixed(4_097), .fixed(9_000)]
+            + (0..<2).map { _ in .pieces((0..<40).map { _ in Int.random(in: 1...3_000, using: &random) }) }
+        // Lines of up to 20 KiB under a maximum of 12 KiB, split or failing.
+        var text: [UInt8] = []
+        for _ in 0..<8 {
+            text += random.bytes(Int.random(in: 0...20_000, using: &random), from: utf8("ab\r")) + [0x0A]
+        }
+        let oversized: OversizedFramePolicy = seed % 2 == 0 ? .split : .fail
+        #expect(
+            expectFrames(
+                of: text, through: try DelimiterFramer.lines(maximumFrameLength: 12_000, oversized: oversized),
+                give: referenceFrames(
+                    text, delimiter: [0x0A], keepsDelimiter: false, stripsCarriageReturn: true, maximum: 12_000,
+                    oversized: oversized),
+                in: cuts, "lines, seed \(seed) \(oversized)"))
+        // Records of 10,000 bytes.
+        let records = random.anyBytes(30_000)
+        #expect(
+            expectFrames(
+                of: records, through: try FixedLengthFramer(recordLength: 10_000),
+                give: .success([Array(records[0..<10_000]), Array(records[10_000..<20_000]), Array(records[20_000...])]),
+                in: cuts, "records, seed \(seed)"))
+        // Length-prefixed frames of up to 15,000 bytes (2-byte big-endian lengths).
+        var prefixed: [UInt8] = []
+        var frames: [[UInt8]] = []
+        for _ in 0..<4 {
+            let payload = random.anyBytes(Int.random(in: 0...15_000, using: &random))
+            prefixed += [UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)] + payload
+            frames.append(payload)
+        }
+        #expect(
+            expectFrames(
+                of: prefixed,
+                through: try LengthPrefixFramer(
+                    lengthByteCount: 2, byteOrder: .bigEndian, maximumFrameLength: 15_000),
+                give: .success(frames), in: cuts, "prefixed, seed \(seed)"))
+    }
+
     @Test("Fixed-length records, and a truncated last record", arguments: 0..<60)
     func fixedLength(seed: Int) throws {
         var random = SeededRandom(seed: UInt64(seed) &+ 77)

@@ -12,8 +12,9 @@
 ///   over the maximum under ``OversizedFramePolicy/split``, one write per
 ///   part). A frame that lies wholly inside one chunk is forwarded as a
 ///   sub-span of the chunk, without a copy; a frame cut by a chunk boundary
-///   is gathered in storage the framer owns (allocated once, at creation, with
-///   room for `maximumFrameLength` plus the delimiter, and reused).
+///   is gathered in storage the framer owns and reuses: up to 4 KiB allocated
+///   at creation, grown (never past `maximumFrameLength` plus the delimiter)
+///   only when a longer frame is cut by a chunk boundary.
 /// - **Delimiters** are found leftmost and non-overlapping (`"aa"` splits
 ///   `"aaaab"` into `""`, `""`, `"b"`) and are removed from the frames unless
 ///   `keepsDelimiter` is set. Empty frames (two delimiters in a row) are
@@ -45,7 +46,8 @@ public struct DelimiterFramer: ByteTransform, Sendable {
     /// - Parameters:
     ///   - delimiter: The bytes that end a frame; at least one.
     ///   - maximumFrameLength: The longest frame delivered in one write; at
-    ///     least 1. Storage of this size (plus the delimiter) is allocated now.
+    ///     least 1. Storage for a frame cut by a chunk boundary grows up to
+    ///     this size (plus the delimiter) when such a frame needs it.
     ///   - keepsDelimiter: Whether each frame ends with its delimiter (default
     ///     `false`).
     ///   - oversized: What to do with a longer frame (default ``OversizedFramePolicy/fail``).
