@@ -153,15 +153,17 @@ struct ReadingSink: ByteSink, Resettable {
     @inline(__always)
     mutating func write(_ bytes: RawSpan) {
         bytes.withUnsafeBytes { raw in
+            guard raw.count >= 8 else {
+                for byte in raw { fold ^= UInt64(byte) }
+                return
+            }
+            // Words, the last one ending at the end (overlapping): no byte loop.
             var i = 0
-            while raw.count - i >= 8 {
+            while raw.count - i > 8 {
                 fold ^= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                 i += 8
             }
-            while i < raw.count {
-                fold ^= UInt64(raw[i])
-                i += 1
-            }
+            fold ^= raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self)
         }
     }
 
