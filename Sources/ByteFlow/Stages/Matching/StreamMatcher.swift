@@ -20,7 +20,8 @@
 /// 42-byte lines: 1,850 µs before). Ranges under 256 bytes (a frame behind
 /// a framer, typically) take a lighter 16-byte block loop instead, which
 /// sets up nothing per call (see ``_shortRangeLimit`` for the measured
-/// crossover). Only the last `pattern.count - 1` bytes of a chunk, which
+/// crossover); counting takes bit masks for a range of at most 64 bytes
+/// (see ``countMatches(in:_:)``). Only the last `pattern.count - 1` bytes of a chunk, which
 /// may begin a match that the next chunk completes, are stepped through the
 /// KMP automaton, and only from the first byte there that equals the
 /// pattern's first.
