@@ -202,7 +202,7 @@ struct FramingTests {
     func framesLongerThanTheFirstBuffer(seed: Int) throws {
         var random = SeededRandom(seed: UInt64(seed) &+ 6_100)
         let cuts: [Chunking] =
-            [.whole, .fixed(1_000), .fixed(4_095), .fixed(4_097), .fixed(9_000)]
+            [.whole, .fixed(1), .fixed(1_000), .fixed(4_095), .fixed(4_097), .fixed(9_000)]
             + (0..<2).map { _ in .pieces((0..<40).map { _ in Int.random(in: 1...3_000, using: &random) }) }
         // Lines of up to 20 KiB under a maximum of 12 KiB, split or failing.
         var text: [UInt8] = []

@@ -114,7 +114,8 @@ struct ObservationTests {
         let expected = CountingTransform.Counts(
             bytes: input.count, lines: 0, matches: referenceCount(input, pattern))
         let cuts: [Chunking] =
-            (1...80).map { .fixed($0) } + (0..<4).map { _ in randomPieces(for: input.count, using: &random) }
+            [.whole] + (1...80).map { .fixed($0) }
+            + (0..<4).map { _ in randomPieces(for: input.count, using: &random) }
         for chunking in cuts {
             var pipeline = ChunkedSource(input, chunking).transformed(
                 by: try CountingTransform(pattern: pattern)
