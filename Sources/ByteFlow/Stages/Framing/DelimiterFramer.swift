@@ -171,12 +171,13 @@ public struct DelimiterFramer: ByteTransform, Sendable {
     /// loop, so the frames were first written out as ends into a stack
     /// buffer with a fixed number of bit scans per block, as simdjson does
     /// (149 µs per MiB, 1.58× `wc -l`'s time). With `pmovmskb` the mask is
-    /// cheap and the buffer's stores and loads were the larger cost: the
-    /// plain bit loop takes 53–60 µs per MiB (buffered: 134). The sink lives
+    /// cheap and the buffer's stores and loads were the larger cost: in a
+    /// prototype the plain bit loop took 53 µs per MiB, buffered 134; this
+    /// loop takes 51–53 (`Documentation/WritingStages.md`). The sink lives
     /// in a local for the chunk whose address no call on the fast path sees
     /// (the slow path moves it out and back), so its counters stay in
-    /// registers: with the sink in memory, stored for every frame, the loop
-    /// took 68. The loop is written out twice, with and without the check
+    /// registers: with the sink in memory, stored for every frame, the
+    /// prototype took 68. The loop is written out twice, with and without the check
     /// for `\r`, and reads no setting from `self` per frame (see
     /// ``_lineEnded(_:from:at:dropping:strippingCarriageReturn:limit:into:)``).
     @inlinable
