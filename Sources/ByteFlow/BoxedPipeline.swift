@@ -144,6 +144,16 @@ internal struct _AnySink: ByteSink {
     mutating func flush() throws {
         try base.flush()
     }
+
+    @usableFromInline
+    mutating func beginDirectWrite(minimumCount: Int) throws -> UnsafeMutableRawBufferPointer? {
+        try base.beginDirectWrite(minimumCount: minimumCount)
+    }
+
+    @usableFromInline
+    mutating func endDirectWrite(_ count: Int) {
+        base.endDirectWrite(count)
+    }
 }
 
 /// What ``BoxedPipeline/run()`` hands the boxed stages as their downstream:

@@ -103,6 +103,36 @@ public struct BufferSink: ByteSink {
         _storage.frontier = used &+ count
     }
 
+    /// Lends the buffer's free space, after making room for at least
+    /// `minimumCount` bytes: the region past the last byte written, up to the
+    /// capacity.
+    ///
+    /// - Parameter minimumCount: The fewest bytes the caller can use.
+    /// - Returns: At least `minimumCount` writable bytes (never `nil`), valid
+    ///   until ``endDirectWrite(_:)``.
+    /// - Complexity: O(1), or O(*n*) when the buffer grows (amortized O(1)
+    ///   per byte written, as for ``write(_:)``).
+    @inlinable
+    public mutating func beginDirectWrite(minimumCount: Int) -> UnsafeMutableRawBufferPointer? {
+        let used = _count
+        if _slowPath(_storage.frontier != used || _storage.capacity &- used < minimumCount) {
+            _makeRoom(for: minimumCount)
+        }
+        return UnsafeMutableRawBufferPointer(start: _storage.base + used, count: _storage.capacity &- used)
+    }
+
+    /// Keeps the first `count` bytes of the region that
+    /// ``beginDirectWrite(minimumCount:)`` lent.
+    ///
+    /// - Parameter count: At most the region's size.
+    /// - Complexity: O(1).
+    @inlinable
+    public mutating func endDirectWrite(_ count: Int) {
+        let end = _count &+ count
+        _count = end
+        _storage.frontier = end
+    }
+
     /// The slow path of ``write(_:)``: after it, this value's count is the
     /// frontier of a storage it may append `count` bytes to. The storage is
     /// kept when this value is its only owner and it has room; otherwise
