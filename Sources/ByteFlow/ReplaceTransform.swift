@@ -177,9 +177,15 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
         let window = min(m &- 1, count &- position)
         let first = _finder._pattern.pointee
         var j = count &- window
-        while j &+ 8 <= count && !_containsByte(base.loadUnaligned(fromByteOffset: j, as: UInt64.self), first)
-        {
-            j &+= 8
+        // (Only a window of 8 bytes or more, i.e. a pattern of 9 or more,
+        // takes the word loop: for a shorter one its set-up was ~8 of a
+        // 1-byte chunk's ~140 instructions.)
+        if window >= 8 {
+            while j &+ 8 <= count
+                && !_containsByte(base.loadUnaligned(fromByteOffset: j, as: UInt64.self), first)
+            {
+                j &+= 8
+            }
         }
         while j < count && base.load(fromByteOffset: j, as: UInt8.self) != first { j &+= 1 }
         let held =
