@@ -107,6 +107,10 @@ public struct BufferSink: ByteSink {
     /// `minimumCount` bytes: the region past the last byte written, up to the
     /// capacity.
     ///
+    /// Making room grows the buffer as a write of `minimumCount` bytes would,
+    /// even if fewer are kept: a buffer reserved for exactly its output may
+    /// grow once (``ReplaceTransform`` asks for a few hundred bytes).
+    ///
     /// - Parameter minimumCount: The fewest bytes the caller can use.
     /// - Returns: At least `minimumCount` writable bytes (never `nil`), valid
     ///   until ``endDirectWrite(_:)``.

@@ -73,6 +73,10 @@ struct DirectWriteTests {
                         specialized.sink.bytes == expected && summary.bytesWritten == expected.count
                             && !specialized.sink.brokeContract,
                         "specialized, \(lending), chunking \(chunking), replacement \(replacement.count) bytes")
+                    // Whole chunks reach the SIMD scan, which borrows.
+                    if case .whole = chunking, lending != .nothing {
+                        #expect(specialized.sink.lent > 0, "specialized: the direct path was taken")
+                    }
                     var boxed = BoxedPipeline(
                         source: ChunkedSource(input, chunking), transforms: [transform], sink: StingySink(lending))
                     try boxed.run()
@@ -80,6 +84,9 @@ struct DirectWriteTests {
                     #expect(
                         sink?.bytes == expected && sink?.brokeContract == false,
                         "boxed, \(lending), chunking \(chunking), replacement \(replacement.count) bytes")
+                    if case .whole = chunking, lending != .nothing {
+                        #expect((sink?.lent ?? 0) > 0, "boxed: the direct path was taken")
+                    }
                 }
             }
         }
@@ -205,6 +212,8 @@ struct StingySink: ByteSink {
     private(set) var brokeContract = false
     private var region: UnsafeMutableRawBufferPointer?
     private var loans = 0
+    /// How many regions were lent (the direct path was taken).
+    private(set) var lent = 0
 
     init(_ lending: Lending) {
         self.lending = lending
@@ -224,12 +233,13 @@ struct StingySink: ByteSink {
         case .exactly: size = minimumCount
         case .exactlyPlusSeven: size = minimumCount + 7
         case .everyOtherTime:
-            guard loans % 2 == 0 else { return nil }
+            guard loans % 2 == 1 else { return nil }
             size = minimumCount
         }
         let lent = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 1)
         lent.initializeMemory(as: UInt8.self, repeating: 0xEE)
         region = lent
+        self.lent += 1
         return lent
     }
 
