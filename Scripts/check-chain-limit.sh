@@ -6,15 +6,7 @@
 # the debug build of the ByteFlow module.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build --target ByteFlow > /dev/null
-bin="$(swift build --show-bin-path)"
-flags=(-I "$bin/Modules")
-# ByteFlow's C targets (CRC32C) reach a client through their module maps.
-for map in "$bin"/*.build/module.modulemap; do
-    [ -f "$map" ] && flags+=(-Xcc "-fmodule-map-file=$map")
-done
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+source Scripts/lib/client-typecheck.sh  # sets flags and work
 depth=$(sed -n 's/^public let maximumChainDepth = \([0-9]*\)$/\1/p' Sources/ByteFlow/Chain+Appending.generated.swift)
 
 repeat() { local out=""; for _ in $(seq "$2"); do out+="$1"; done; printf '%s' "$out"; }

@@ -2,18 +2,12 @@
 # Checks from a client's point of view what the compiler knows about errors
 # (issue 8, typed throws): a pipeline of stages that cannot fail runs
 # without `try`; one stage, source or sink that can fail makes `try`
-# necessary again; a sink whose `write` throws cannot be an `InfallibleSink`. Type-checks small client files against the
-# debug build of the ByteFlow module, as Scripts/check-chain-limit.sh does.
+# necessary again; a sink whose `write` throws cannot be an
+# `InfallibleSink`. Type-checks small client files against the debug build
+# of the ByteFlow module, as Scripts/check-chain-limit.sh does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build --target ByteFlow > /dev/null
-bin="$(swift build --show-bin-path)"
-flags=(-I "$bin/Modules")
-for map in "$bin"/*.build/module.modulemap; do
-    [ -f "$map" ] && flags+=(-Xcc "-fmodule-map-file=$map")
-done
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+source Scripts/lib/client-typecheck.sh  # sets flags and work
 
 stages='import ByteFlow
 struct Legacy: ByteTransform {

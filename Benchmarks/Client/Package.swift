@@ -12,6 +12,8 @@ import PackageDescription
 //
 // It prints the composition matrix, specialized against boxed, and exits 1
 // if any cell's specialized time is above its boxed time (a bug).
+// `ClientStages lines|newlines|upper FILE` runs stages of the library over a
+// file as whole processes, to time against `wc -l` and `tr a-z A-Z`.
 let package = Package(
     name: "ByteFlowClient",
     platforms: [.macOS(.v15)],
@@ -22,7 +24,11 @@ let package = Package(
         .executableTarget(
             name: "ClientComposition",
             dependencies: [.product(name: "ByteFlow", package: "ByteFlow")]
-        )
+        ),
+        .executableTarget(
+            name: "ClientStages",
+            dependencies: [.product(name: "ByteFlow", package: "ByteFlow")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

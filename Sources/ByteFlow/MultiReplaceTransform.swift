@@ -14,7 +14,7 @@
 /// var pipeline = try BytesSource("Hello, Hell, Hello")
 ///     .transformed(by: MultiReplaceTransform([("Hello", "Hi"), ("Hell", "Heaven")]))
 ///     .into(BufferSink())
-/// try pipeline.run()  // pipeline.sink.string == "Hi, Heaven, Hi"
+/// pipeline.run()  // pipeline.sink.string == "Hi, Heaven, Hi"
 /// // Listed the other way round, "Hell" always wins where both match:
 /// // [("Hell", "Heaven"), ("Hello", "Hi")] gives "Heaveno, Heaven, Heaveno".
 /// ```
@@ -70,32 +70,29 @@
 ///   pattern length *L* and *k* distinct pattern bytes.
 @frozen
 public struct MultiReplaceTransform: ByteTransform, Sendable {
-    @usableFromInline internal let _automaton: _MultiPatternAutomaton
-    @usableFromInline internal let _prefilter: _PairPrefilter
+    /// Everything fixed at initialization, in one shared object so that the
+    /// transform itself stays small (at most 64 bytes, tested): a chain moves the stages
+    /// behind each level once per piece, and a 472-byte transform went
+    /// through `memmove` every time, which made multi → hop → hop → multi
+    /// slower specialized than boxed (see `Documentation/Benchmarks.md`,
+    /// "Multi-pattern replace in a chain").
+    @usableFromInline internal let _config: _MultiReplaceConfiguration
     /// With one pattern that can match, matched case-sensitively: the
     /// single-pattern search, which verifies candidates in registers instead
     /// of stepping the automaton (measured 1.8–2.7× faster on 64 MiB of text
     /// for `elvis`, `memphis`, `the`).
     @usableFromInline internal var _single: ReplaceTransform?
-    /// With one pattern that can match, ignoring case: the pattern as
-    /// little-endian words, letters folded to lower case, padded with `0xFF`;
-    /// `_caselessMasks` has `0x20` for each letter and `0xFF` for padding. A
-    /// window matches when `(window | mask) == word` for every word. Empty
-    /// otherwise. Candidates are verified with these instead of the
-    /// automaton: with the candidate mask (see `_scan`), dense input went from
-    /// 148–192 to 296 MB/s (64 MiB, `elvis`, loaded machine, side by side).
-    @usableFromInline internal let _caselessWords: [UInt64]
-    @usableFromInline internal let _caselessMasks: [UInt64]
-    /// The pattern whose words those are.
-    @usableFromInline internal let _caselessPattern: Int
-    @usableFromInline internal let _patterns: [[UInt8]]
-    @usableFromInline internal let _patternLengths: [Int]
-    /// Every replacement, concatenated; pattern *i*'s is
-    /// `_replacementBytes[_replacementBounds[i]..<_replacementBounds[i + 1]]`.
-    @usableFromInline internal let _replacementBytes: [UInt8]
-    @usableFromInline internal let _replacementBounds: [Int]
-    @usableFromInline internal let _longest: Int
-    @usableFromInline internal let _ignoresCase: Bool
+    @inlinable internal var _automaton: _MultiPatternAutomaton { _config.automaton }
+    @inlinable internal var _prefilter: _PairPrefilter { _config.prefilter }
+    @inlinable internal var _caselessWords: [UInt64] { _config.caselessWords }
+    @inlinable internal var _caselessMasks: [UInt64] { _config.caselessMasks }
+    @inlinable internal var _caselessPattern: Int { _config.caselessPattern }
+    @inlinable internal var _patterns: [[UInt8]] { _config.patterns }
+    @inlinable internal var _patternLengths: [Int] { _config.patternLengths }
+    @inlinable internal var _replacementBytes: [UInt8] { _config.replacementBytes }
+    @inlinable internal var _replacementBounds: [Int] { _config.replacementBounds }
+    @inlinable internal var _longest: Int { _config.longest }
+    @inlinable internal var _ignoresCase: Bool { _config.ignoresCase }
     /// Held-back bytes in `_buffer[0..<_heldCount]`; the rest of the buffer
     /// (as long again) is where a new chunk's first bytes join them.
     @usableFromInline internal var _buffer: [UInt8]
@@ -127,23 +124,15 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
             throw .emptyPatternInList(index: empty)
         }
         let patterns = pairs.map(\.pattern)
-        _patterns = patterns
-        _patternLengths = patterns.map(\.count)
         var bounds = [0]
         var bytes: [UInt8] = []
         for pair in pairs {
             bytes += pair.replacement
             bounds.append(bytes.count)
         }
-        _replacementBytes = bytes
-        _replacementBounds = bounds
-        _ignoresCase = ignoringCase
         let automaton = _MultiPatternAutomaton(patterns: patterns, ignoringCase: ignoringCase)
-        _automaton = automaton
         let live = patterns.indices.filter { automaton.live[$0] }.map { patterns[$0] }
-        _prefilter = _PairPrefilter(patterns: live, ignoringCase: ignoringCase)
         let liveIndex = live.count == 1 ? patterns.indices.first(where: { automaton.live[$0] }) : nil
-        _caselessPattern = liveIndex ?? -1
         if let index = liveIndex, !ignoringCase {
             _single = try ReplaceTransform(patterns[index], with: pairs[index].replacement)
         } else {
@@ -151,10 +140,14 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
         }
         let caseless =
             liveIndex.map { ignoringCase ? _caselessWordsAndMasks(patterns[$0]) : ([], []) } ?? ([], [])
-        _caselessWords = caseless.0
-        _caselessMasks = caseless.1
-        _longest = patterns.map(\.count).max()!
-        _buffer = [UInt8](repeating: 0, count: max(1, 2 * (_longest - 1)))
+        let longest = patterns.map(\.count).max()!
+        _config = _MultiReplaceConfiguration(
+            automaton: automaton,
+            prefilter: _PairPrefilter(patterns: live, ignoringCase: ignoringCase),
+            caselessWords: caseless.0, caselessMasks: caseless.1, caselessPattern: liveIndex ?? -1,
+            patterns: patterns, patternLengths: patterns.map(\.count), replacementBytes: bytes,
+            replacementBounds: bounds, longest: longest, ignoresCase: ignoringCase)
+        _buffer = [UInt8](repeating: 0, count: max(1, 2 * (longest - 1)))
         _heldCount = 0
     }
 
@@ -314,9 +307,15 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
         _ base: UnsafeRawPointer, _ count: Int, from begin: Int, endOfStream: Bool,
         _ classes: UnsafePointer<UInt8>, _ table: UnsafePointer<UInt32>, into next: inout Next
     ) throws -> Int {
-        let startState = _automaton.start
-        let special = _prefilter.isEnabled ? startState : _automaton.maxMatch
-        let shift = _automaton.shift
+        // The configuration is bound once and passed down: reading its
+        // fields through `self` on every candidate and match cost 7% more
+        // instructions (2 patterns, dense text, callgrind).
+        let config = _config
+        let startState = config.automaton.start
+        let prefiltered = config.prefilter.isEnabled
+        let caseless = !config.caselessWords.isEmpty
+        let special = prefiltered ? startState : config.automaton.maxMatch
+        let shift = config.automaton.shift
         var position = begin
         var emitted = begin
         var state = startState
@@ -329,15 +328,15 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
         var bits: UInt64 = 0
         while true {
             while position < count {
-                if state == startState && position > fence && _prefilter.isEnabled {
-                    if !_caselessWords.isEmpty && bits == 0 {
-                        try _scanCaseless(base, count, &position, &emitted, into: &next)
+                if state == startState && position > fence && prefiltered {
+                    if caseless && bits == 0 {
+                        try _scanCaseless(config, base, count, &position, &emitted, into: &next)
                     }
                     // Candidates before `position` are decided.
                     let skip = position &- block
                     bits = skip >= 64 ? 0 : bits & (~0 &<< UInt64(truncatingIfNeeded: skip))
                     if bits == 0 {
-                        switch _prefilter.find(base, from: position, to: count) {
+                        switch config.prefilter.find(base, from: position, to: count) {
                         case .candidates(let start, let found):
                             block = start
                             bits = found
@@ -349,10 +348,11 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
                     }
                     if bits != 0 {
                         let at = block &+ bits.trailingZeroBitCount
-                        if !_caselessWords.isEmpty && at &+ 8 &* _caselessWords.count <= count {
-                            if _caselessMatch(base, at) {
-                                let end = at &+ _patternLengths[_caselessPattern]
-                                try _writeMatch(base, emitted, _caselessPattern, end, into: &next)
+                        if caseless && at &+ 8 &* config.caselessWords.count <= count {
+                            if _caselessMatch(config, base, at) {
+                                let end = at &+ config.patternLengths[config.caselessPattern]
+                                try _writeMatch(
+                                    config, base, emitted, config.caselessPattern, end, into: &next)
                                 emitted = end
                                 position = end
                                 fence = end &- 1
@@ -376,29 +376,30 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
                 if state > special || state == startState { continue }
                 if state != _MultiPatternAutomaton.dead {
                     let index = Int(state) &>> shift
-                    matched = Int(_automaton.matchPattern[index])
+                    matched = Int(config.automaton.matchPattern[index])
                     matchEnd = position
                     // A match nothing can extend is decided now.
-                    guard _automaton.terminal[index] else { continue }
+                    guard config.automaton.terminal[index] else { continue }
                 }
-                try _writeMatch(base, emitted, matched, matchEnd, into: &next)
+                try _writeMatch(config, base, emitted, matched, matchEnd, into: &next)
                 emitted = matchEnd
                 let died = Int(previous) &>> shift
-                if state == _MultiPatternAutomaton.dead && _automaton.restartState[died] != UInt32.max {
+                if state == _MultiPatternAutomaton.dead && config.automaton.restartState[died] != UInt32.max {
                     // Resume where a fresh search from `matchEnd` would be
                     // once it reached the byte that ended the match, without
                     // re-reading the bytes in between (see "Complexity").
-                    var j = Int(_automaton.restartBounds[died])
-                    let last = Int(_automaton.restartBounds[died &+ 1])
+                    var j = Int(config.automaton.restartBounds[died])
+                    let last = Int(config.automaton.restartBounds[died &+ 1])
                     while j < last {
-                        let end = matchEnd &+ Int(_automaton.restartEnds[j])
-                        try _writeMatch(base, emitted, Int(_automaton.restartPatterns[j]), end, into: &next)
+                        let end = matchEnd &+ Int(config.automaton.restartEnds[j])
+                        try _writeMatch(
+                            config, base, emitted, Int(config.automaton.restartPatterns[j]), end, into: &next)
                         emitted = end
                         j &+= 1
                     }
-                    state = _automaton.restartState[died]
-                    matched = Int(_automaton.restartPending[died])
-                    matchEnd &+= Int(_automaton.restartPendingEnd[died])
+                    state = config.automaton.restartState[died]
+                    matched = Int(config.automaton.restartPending[died])
+                    matchEnd &+= Int(config.automaton.restartPendingEnd[died])
                     position &-= 1
                 } else {
                     position = matchEnd
@@ -407,13 +408,13 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
                 }
             }
             guard endOfStream && matched >= 0 else { break }
-            try _writeMatch(base, emitted, matched, matchEnd, into: &next)
+            try _writeMatch(config, base, emitted, matched, matchEnd, into: &next)
             emitted = matchEnd
             position = matchEnd
             state = startState
             matched = -1
         }
-        let undecided = endOfStream ? count : count &- Int(_automaton.depth[Int(state) &>> shift])
+        let undecided = endOfStream ? count : count &- Int(config.automaton.depth[Int(state) &>> shift])
         if undecided > emitted { try _writeRange(base, emitted, undecided, into: &next) }
         return undecided
     }
@@ -426,22 +427,23 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
     /// goes on from `position`.
     @inlinable
     internal func _scanCaseless<Next: ByteSink>(
-        _ base: UnsafeRawPointer, _ count: Int, _ position: inout Int, _ emitted: inout Int,
+        _ config: _MultiReplaceConfiguration, _ base: UnsafeRawPointer, _ count: Int, _ position: inout Int,
+        _ emitted: inout Int,
         into next: inout Next
     ) throws {
-        let o1 = _prefilter.offset1
-        let o2 = _prefilter.offset2
-        let s1 = _prefilter.splat1
-        let s2 = _prefilter.splat2
-        let last = count &- 16 &- _prefilter.reach
-        let span = 8 &* _caselessWords.count
-        let length = _patternLengths[_caselessPattern]
+        let o1 = config.prefilter.offset1
+        let o2 = config.prefilter.offset2
+        let s1 = config.prefilter.splat1
+        let s2 = config.prefilter.splat2
+        let last = count &- 16 &- config.prefilter.reach
+        let span = 8 &* config.caselessWords.count
+        let length = config.patternLengths[config.caselessPattern]
         var p = position
         while p &+ 48 <= last {
-            let h0 = _prefilter.block(base, p &+ o1, p &+ o2, s1, s2)
-            let h1 = _prefilter.block(base, p &+ 16 &+ o1, p &+ 16 &+ o2, s1, s2)
-            let h2 = _prefilter.block(base, p &+ 32 &+ o1, p &+ 32 &+ o2, s1, s2)
-            let h3 = _prefilter.block(base, p &+ 48 &+ o1, p &+ 48 &+ o2, s1, s2)
+            let h0 = config.prefilter.block(base, p &+ o1, p &+ o2, s1, s2)
+            let h1 = config.prefilter.block(base, p &+ 16 &+ o1, p &+ 16 &+ o2, s1, s2)
+            let h2 = config.prefilter.block(base, p &+ 32 &+ o1, p &+ 32 &+ o2, s1, s2)
+            let h3 = config.prefilter.block(base, p &+ 48 &+ o1, p &+ 48 &+ o2, s1, s2)
             if _isNonZero((h0 .| h1) .| (h2 .| h3)) {
                 var bits =
                     UInt64(_bitmask(h0)) | UInt64(_bitmask(h1)) << 16 | UInt64(_bitmask(h2)) << 32
@@ -455,9 +457,9 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
                         position = at
                         return
                     }
-                    if _caselessMatch(base, at) {
+                    if _caselessMatch(config, base, at) {
                         let end = at &+ length
-                        try _writeMatch(base, emitted, _caselessPattern, end, into: &next)
+                        try _writeMatch(config, base, emitted, config.caselessPattern, end, into: &next)
                         emitted = end
                         position = end
                     }
@@ -472,12 +474,14 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
     /// words must lie within the buffer.
     @inlinable
     @inline(__always)
-    internal func _caselessMatch(_ base: UnsafeRawPointer, _ at: Int) -> Bool {
+    internal func _caselessMatch(_ config: _MultiReplaceConfiguration, _ base: UnsafeRawPointer, _ at: Int)
+        -> Bool
+    {
         var k = 0
-        while k < _caselessWords.count {
+        while k < config.caselessWords.count {
             let window = UInt64(
                 littleEndian: base.loadUnaligned(fromByteOffset: at &+ 8 &* k, as: UInt64.self))
-            if window | _caselessMasks[k] != _caselessWords[k] { return false }
+            if window | config.caselessMasks[k] != config.caselessWords[k] { return false }
             k &+= 1
         }
         return true
@@ -487,13 +491,17 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
     /// that ends at `end`, then its replacement.
     @inlinable
     internal func _writeMatch<Next: ByteSink>(
-        _ base: UnsafeRawPointer, _ emitted: Int, _ pattern: Int, _ end: Int, into next: inout Next
+        _ config: _MultiReplaceConfiguration, _ base: UnsafeRawPointer, _ emitted: Int, _ pattern: Int,
+        _ end: Int, into next: inout Next
     ) throws {
-        let start = end &- _patternLengths[pattern]
+        let start = end &- config.patternLengths[pattern]
         if start > emitted { try _writeRange(base, emitted, start, into: &next) }
-        let lower = _replacementBounds[pattern]
-        let upper = _replacementBounds[pattern &+ 1]
-        if upper > lower { try next.write(_replacementBytes.span.bytes.extracting(lower..<upper)) }
+        let lower = config.replacementBounds[pattern]
+        let upper = config.replacementBounds[pattern &+ 1]
+        guard upper > lower else { return }
+        try config.replacementBytes.withUnsafeBytes { bytes in
+            try next.write(UnsafeRawBufferPointer(rebasing: bytes[lower..<upper]).bytes)
+        }
     }
 
     /// Writes `base[start..<end]` to `next` as a borrowed span: no copy.
@@ -503,6 +511,53 @@ public struct MultiReplaceTransform: ByteTransform, Sendable {
         _ base: UnsafeRawPointer, _ start: Int, _ end: Int, into next: inout Next
     ) throws {
         try next.write(UnsafeRawBufferPointer(start: base + start, count: end &- start).bytes)
+    }
+}
+
+/// The fixed part of a ``MultiReplaceTransform``: the automaton, the
+/// prefilter, the patterns and replacements. Shared by every copy of the
+/// transform and never mutated after initialization.
+@usableFromInline
+internal final class _MultiReplaceConfiguration: Sendable {
+    @usableFromInline let automaton: _MultiPatternAutomaton
+    @usableFromInline let prefilter: _PairPrefilter
+    /// With one pattern that can match, ignoring case: the pattern as
+    /// little-endian words, letters folded to lower case, padded with `0xFF`;
+    /// `caselessMasks` has `0x20` for each letter and `0xFF` for padding. A
+    /// window matches when `(window | mask) == word` for every word. Empty
+    /// otherwise. Candidates are verified with these instead of the
+    /// automaton: with the candidate mask (see `_scan`), dense input went from
+    /// 148–192 to 296 MB/s (64 MiB, `elvis`, loaded machine, side by side).
+    @usableFromInline let caselessWords: [UInt64]
+    @usableFromInline let caselessMasks: [UInt64]
+    /// The pattern whose words those are (-1 if none).
+    @usableFromInline let caselessPattern: Int
+    @usableFromInline let patterns: [[UInt8]]
+    @usableFromInline let patternLengths: [Int]
+    /// Every replacement, concatenated; pattern *i*'s is
+    /// `replacementBytes[replacementBounds[i]..<replacementBounds[i + 1]]`.
+    @usableFromInline let replacementBytes: [UInt8]
+    @usableFromInline let replacementBounds: [Int]
+    @usableFromInline let longest: Int
+    @usableFromInline let ignoresCase: Bool
+
+    @usableFromInline
+    init(
+        automaton: _MultiPatternAutomaton, prefilter: _PairPrefilter, caselessWords: [UInt64],
+        caselessMasks: [UInt64], caselessPattern: Int, patterns: [[UInt8]], patternLengths: [Int],
+        replacementBytes: [UInt8], replacementBounds: [Int], longest: Int, ignoresCase: Bool
+    ) {
+        self.automaton = automaton
+        self.prefilter = prefilter
+        self.caselessWords = caselessWords
+        self.caselessMasks = caselessMasks
+        self.caselessPattern = caselessPattern
+        self.patterns = patterns
+        self.patternLengths = patternLengths
+        self.replacementBytes = replacementBytes
+        self.replacementBounds = replacementBounds
+        self.longest = longest
+        self.ignoresCase = ignoresCase
     }
 }
 

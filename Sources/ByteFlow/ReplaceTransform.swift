@@ -10,7 +10,7 @@
 /// var pipeline = try BytesSource("elvis, elvis")
 ///     .transformed(by: ReplaceTransform("elvis", with: "Elvis"))
 ///     .into(BufferSink())
-/// try pipeline.run()  // pipeline.sink.string == "Elvis, Elvis"
+/// pipeline.run()  // pipeline.sink.string == "Elvis, Elvis"
 /// ```
 ///
 /// ## How it streams

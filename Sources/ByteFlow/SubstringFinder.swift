@@ -4,7 +4,9 @@
 /// ```swift
 /// let finder = try SubstringFinder("elvis")
 /// let text = Array("the king: elvis".utf8)
-/// finder.firstMatch(in: text.span.bytes)  // 10
+/// if let offset = finder.firstMatch(in: text.span.bytes) {
+///     print(offset)  // 10
+/// }
 /// ```
 ///
 /// The search is the one ``ReplaceTransform`` runs: a SIMD prefilter on two

@@ -251,6 +251,31 @@ struct MultiReplaceTransformTests {
         }
     }
 
+    // A chain moves the stages behind each level once per piece; a stage of
+    // more than about 128 bytes goes through `memmove` each time, which made
+    // multi → hop → hop → multi slower specialized than boxed when the
+    // transform was 472 bytes (Documentation/Benchmarks.md).
+    @Test("the replace stages a chain moves per piece stay within 64 bytes")
+    func storedSize() {
+        #expect(MemoryLayout<MultiReplaceTransform>.size <= 64)
+        #expect(MemoryLayout<ReplaceTransform>.size <= 64)
+    }
+
+    @Test("copies share the patterns but not the held-back bytes")
+    func copiesAreIndependent() throws {
+        var first = try MultiReplaceTransform([("abc", "X"), ("bcd", "Y")])
+        var firstSink = BufferSink()
+        try first.process(utf8("zab").span.bytes, into: &firstSink)
+        var second = first  // holds "ab" too, in its own buffer
+        var secondSink = BufferSink()
+        try first.process(utf8("c!").span.bytes, into: &firstSink)
+        try first.finish(into: &firstSink)
+        try second.process(utf8("zcd").span.bytes, into: &secondSink)
+        try second.finish(into: &secondSink)
+        #expect(firstSink.string == "zX!")
+        #expect(secondSink.string == "abzcd")
+    }
+
     @Test("holds back at most the longest pattern minus one byte, and reset discards it")
     func holdBackBound() throws {
         var random = SeededRandom(seed: 14)

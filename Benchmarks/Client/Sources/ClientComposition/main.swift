@@ -143,6 +143,9 @@ func source(_ chunkSize: Int) throws -> BytesSource { try BytesSource(input, chu
 func replace(_ find: String, _ replacement: String) throws -> ReplaceTransform {
     try ReplaceTransform(Array(find.utf8), with: Array(replacement.utf8))
 }
+func multi(_ pairs: (String, String)...) throws -> MultiReplaceTransform {
+    try MultiReplaceTransform(pairs)
+}
 func boxed(_ chunkSize: Int, _ stages: [any ByteTransform]) throws -> BoxedPipeline {
     BoxedPipeline(source: try source(chunkSize), transforms: stages, sink: DiscardSink())
 }
@@ -214,6 +217,19 @@ rows.append(
             .transformed(by: Hop()).transformed(by: Hop())
             .transformed(by: replace("king", "KING")).into(DiscardSink())
         var b = try boxed(size, [try replace("elvis", "Elvis"), Hop(), Hop(), try replace("king", "KING")])
+        return try cell(&s, &b)
+    })
+rows.append(
+    try measure("multi → hop → hop → multi") { size in
+        var s = try source(size).transformed(by: multi(("elvis", "Elvis"), ("king", "KING")))
+            .transformed(by: Hop()).transformed(by: Hop())
+            .transformed(by: multi(("Elvis", "ELVIS"), ("the", "THE"))).into(DiscardSink())
+        var b = try boxed(
+            size,
+            [
+                try multi(("elvis", "Elvis"), ("king", "KING")), Hop(), Hop(),
+                try multi(("Elvis", "ELVIS"), ("the", "THE")),
+            ])
         return try cell(&s, &b)
     })
 rows.append(

@@ -96,11 +96,13 @@ public struct AsyncChunkSource<Chunks: AsyncSequence> where Chunks.Element: Byte
     ///
     /// ```swift
     /// let sink = try BoundedAsyncSink(capacity: 256 * 1024)
-    /// async let consumed: Void = { for try await piece in sink.output { try await upload(piece) } }()
+    /// let consumer = Task {
+    ///     for try await piece in sink.output { print(piece.count) }  // or upload it
+    /// }
     /// var outbound = sink
     /// try await source.run(through: &compressor, into: &outbound)
     /// outbound.finish()
-    /// try await consumed
+    /// try await consumer.value
     /// ```
     ///
     /// Input chunks are cut into slices of at most the sink's

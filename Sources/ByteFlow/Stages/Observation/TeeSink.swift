@@ -63,7 +63,15 @@ extension TeeSink: Sendable where First: Sendable, Second: Sendable {}
 /// One branch of a ``TeeSink`` failed.
 ///
 /// ```swift
-/// if let tee = error.underlying as? TeeSinkError, tee.branch == .second { … }
+/// var pipeline = try FileSource(path: "in.bin")
+///     .into(TeeSink(try FileSink(path: "copy.bin"), CRC32CSink()))
+/// do {
+///     try pipeline.run()
+/// } catch {
+///     if let tee = error.underlying as? TeeSinkError, tee.branch == .second {
+///         print("the second branch failed: \(tee)")
+///     }
+/// }
 /// ```
 public struct TeeSinkError: Error, CustomStringConvertible {
     /// Which of the two sinks.

@@ -6,7 +6,7 @@ internal import CByteFlowCRC32C
 /// ```swift
 /// var crc = CRC32C()
 /// crc.update(Array("123456789".utf8).span.bytes)
-/// crc.checksum  // 0xE3069283
+/// print(crc.checksum == 0xE306_9283)  // true
 /// ```
 ///
 /// Why this shape (measured on this machine, see `Documentation/Benchmarks.md`,

@@ -5,8 +5,8 @@
 /// var pipeline = try FileSource(path: "upload.json").into(CappedBufferSink(cap: 1 << 20))
 /// do {
 ///     try pipeline.run()
-/// } catch let error as PipelineError {
-///     print(error)  // output exceeds the cap of 1048576 bytes: 1048000 accepted, a write of 4096 refused
+/// } catch {
+///     print(error)  // a PipelineError: output exceeds the cap of 1048576 bytes: 1048000 accepted, a write of 4096 refused
 /// }
 /// ```
 ///
@@ -65,7 +65,12 @@ public struct CappedBufferSink: ByteSink {
 /// A ``CappedBufferSink`` refused a write that would take it past its cap.
 ///
 /// ```swift
-/// catch let error as CapExceededError { print(error.accepted) }
+/// var pipeline = try FileSource(path: "upload.json").into(CappedBufferSink(cap: 1 << 20))
+/// do {
+///     try pipeline.run()
+/// } catch {
+///     if let capped = error.underlying as? CapExceededError { print(capped.accepted) }
+/// }
 /// ```
 public struct CapExceededError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The sink's cap in bytes.

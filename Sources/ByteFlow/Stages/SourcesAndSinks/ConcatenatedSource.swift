@@ -1,8 +1,8 @@
 /// Two sources read one after the other as one stream.
 ///
 /// ```swift
-/// var pipeline = BytesSource("header\n")
-///     .appending(try FileSource(path: "body.txt"))
+/// var pipeline = try BytesSource("header\n")
+///     .appending(FileSource(path: "body.txt"))
 ///     .appending(BytesSource("footer\n"))
 ///     .into(FileSink.standardOutput())
 /// try pipeline.run()
