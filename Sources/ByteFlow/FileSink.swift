@@ -21,6 +21,10 @@
 /// buffered pieces between them, in one `writev(2)` before the chunk is given
 /// back.
 ///
+/// A stage that emits many short pieces may instead write into the buffer
+/// itself (``beginDirectWrite(minimumCount:)``, as ``ReplaceTransform``
+/// does on dense matches): the same bytes, without a call per piece.
+///
 /// ``flush()`` (which ``Pipeline/run()-7ijts`` calls at the end) writes what is
 /// buffered. Bytes still buffered when the sink is deinitialized are
 /// discarded, not written: a `deinit` cannot report an error, and a write that

@@ -23,6 +23,10 @@
 /// the storage's fields are reloaded), ~20 with the frontier; 1,875 → 1,705
 /// instructions per run.
 ///
+/// It lends its free space to a stage that writes into it directly
+/// (``beginDirectWrite(minimumCount:)``), as ``ReplaceTransform`` does on
+/// dense matches.
+///
 /// Not `Sendable`, and it must not become so as it is: two copies on two
 /// threads would read and write the storage's frontier without
 /// synchronization (`isKnownUniquelyReferenced` is atomic, the frontier is
