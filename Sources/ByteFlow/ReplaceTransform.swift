@@ -267,7 +267,9 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
         } else {
             try _finder._scan(base, from: position, to: count, fallback: &fallback) { found in
                 if found > position { try Self._writeRange(base, position, found, into: &next) }
-                if replacementCount > 0 { try Self._writeRange(replacement, 0, replacementCount, into: &next) }
+                if replacementCount > 0 {
+                    try Self._writeRange(replacement, 0, replacementCount, into: &next)
+                }
                 position = found &+ m
                 return true
             }
@@ -531,9 +533,8 @@ internal struct _DirectOutput {
             as: SIMD16<UInt8>.self)
         var offset = 32
         while offset < count {
-            destination.storeBytes(
-                of: source.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self), toByteOffset: offset,
-                as: SIMD16<UInt8>.self)
+            let piece = source.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
+            destination.storeBytes(of: piece, toByteOffset: offset, as: SIMD16<UInt8>.self)
             offset &+= 16
         }
         cursor = destination + count
@@ -574,4 +575,3 @@ internal struct _DirectOutput {
         room &-= count
     }
 }
-

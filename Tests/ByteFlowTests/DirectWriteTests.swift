@@ -72,13 +72,15 @@ struct DirectWriteTests {
                     #expect(
                         specialized.sink.bytes == expected && summary.bytesWritten == expected.count
                             && !specialized.sink.brokeContract,
-                        "specialized, \(lending), chunking \(chunking), replacement \(replacement.count) bytes")
+                        "specialized, \(lending), chunking \(chunking), replacement \(replacement.count) bytes"
+                    )
                     // Whole chunks reach the SIMD scan, which borrows.
                     if case .whole = chunking, lending != .nothing {
                         #expect(specialized.sink.lent > 0, "specialized: the direct path was taken")
                     }
                     var boxed = BoxedPipeline(
-                        source: ChunkedSource(input, chunking), transforms: [transform], sink: StingySink(lending))
+                        source: ChunkedSource(input, chunking), transforms: [transform],
+                        sink: StingySink(lending))
                     try boxed.run()
                     let sink = boxed.sink(as: StingySink.self)
                     #expect(
@@ -107,7 +109,8 @@ struct DirectWriteTests {
                     + (0..<2).map { _ in randomPieces(for: input.count, using: &random) }
                 try withTemporaryDirectory { directory in
                     for chunking in cuts {
-                        let context = "buffer \(bufferSize), chunking \(chunking), pattern \(printable(pattern))"
+                        let context =
+                            "buffer \(bufferSize), chunking \(chunking), pattern \(printable(pattern))"
                         let specializedPath = directory + "/specialized"
                         var specialized = ChunkedSource(input, chunking).transformed(by: transform)
                             .into(try FileSink(path: specializedPath, bufferSize: bufferSize))
