@@ -11,10 +11,13 @@ let package = Package(
         .executable(name: "byteflow", targets: ["ByteFlowTool"]),
     ],
     targets: [
-        .target(name: "ByteFlow", dependencies: ["CByteFlowCRC32C"]),
-        // The one C target: CRC-32C with SSE4.2's `crc32` instruction, which
-        // Swift cannot reach. A portable fallback lives in ByteFlow.
+        .target(name: "ByteFlow", dependencies: ["CByteFlowCRC32C", "CByteFlowSIMD"]),
+        // The C targets hold what Swift cannot reach. CRC-32C with SSE4.2's
+        // `crc32` instruction (a portable fallback lives in ByteFlow).
         .target(name: "CByteFlowCRC32C"),
+        // `static inline` SIMD helpers (a compare's bit mask, `pmovmskb`),
+        // inlined into the library's specialized Swift code; header only.
+        .target(name: "CByteFlowSIMD"),
         // The tool's logic (argument parsing, planning, file handling), as a
         // library so that tests run it in process. It reaches the library's
         // system-call wrappers through `package` access.

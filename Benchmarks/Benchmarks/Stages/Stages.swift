@@ -1,7 +1,8 @@
 // The stage library: each stage on the same 1 MiB of text, specialized and
 // boxed, at 16 B, 4 KiB and 64 KiB chunks; and framing → map → count, fused,
 // against the three stages alone (fusion: the chain should cost about the
-// sum of its stages).
+// sum of its stages) and against the map and the count each behind the
+// framer alone (the pieces they see in the chain).
 //
 // Names read `<stage> <chunk> <composition>`. The specialized rows are
 // guarded at 0 mallocs (Benchmarks/Thresholds).
@@ -110,6 +111,20 @@ let benchmarks: @Sendable () -> Void = {
         stage("Capped \(label)", bytes: text.count) {
             source().into(CappedBufferSink(cap: text.count))
         }
+        // Each stage downstream of the framer on the pieces it sees in the
+        // chain (one write per line): `LinesMap - Lines` is the map's cost
+        // there, `LinesCount - Lines` the count's (`elvis` in the original
+        // text finds what `ELVIS` finds after upper-casing, byte for byte).
+        stage("LinesMap \(label)", bytes: text.count) {
+            source().transformed(by: try DelimiterFramer.lines()).transformed(by: ByteMapTransform.asciiUppercase)
+                .into(ReadingSink())
+        }
+        stage("LinesCount \(label)", bytes: text.count) {
+            source().transformed(by: try DelimiterFramer.lines()).transformed(
+                by: try CountingTransform(pattern: "elvis")
+            )
+            .into(CountingSink())
+        }
         // Fusion: framing → map → count against each stage alone (the three
         // single rows above, on the same input and chunking).
         stage("LinesMapCount \(label)", bytes: text.count) {
@@ -126,6 +141,33 @@ let benchmarks: @Sendable () -> Void = {
                 ], sink: DiscardSink())
         }
     }
+}
+
+/// A sink that reads every byte it is given (an XOR of 8-byte words). The
+/// map writes a short piece from a buffer on the stack: into a sink that
+/// never reads the bytes (`CountingSink`), the optimizer may drop the
+/// mapping itself, and the row would time nothing.
+struct ReadingSink: ByteSink, Resettable {
+    var fold: UInt64 = 0
+
+    @inline(__always)
+    mutating func write(_ bytes: RawSpan) {
+        bytes.withUnsafeBytes { raw in
+            guard raw.count >= 8 else {
+                for byte in raw { fold ^= UInt64(byte) }
+                return
+            }
+            // Words, the last one ending at the end (overlapping): no byte loop.
+            var i = 0
+            while raw.count - i > 8 {
+                fold ^= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                i += 8
+            }
+            fold ^= raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self)
+        }
+    }
+
+    mutating func reset() { fold = 0 }
 }
 
 /// Registers `<name> specialized` (guarded at 0 mallocs) and, if given,

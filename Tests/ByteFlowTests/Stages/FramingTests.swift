@@ -129,6 +129,48 @@ struct FramingTests {
     }
 
     @Test(
+        "Lines through the 64-byte block loop: every line ending, short maxima split or failing, CRLF cut by a chunk boundary",
+        arguments: 0..<48)
+    func blockLoopLines(seed: Int) throws {
+        var random = SeededRandom(seed: UInt64(seed) &* 0x2545_F491 &+ 9)
+        // Lines of 0–150 bytes, some with `\r` inside or before the `\n`,
+        // runs of empty lines, and sometimes no `\n` at the end.
+        var input: [UInt8] = []
+        let length = Int.random(in: 64...1_500, using: &random)
+        while input.count < length {
+            switch Int.random(in: 0..<8, using: &random) {
+            case 0: input += [0x0A, 0x0A]
+            case 1: input += [0x0D, 0x0A]
+            case 2: input += random.bytes(Int.random(in: 0...150, using: &random), from: utf8("ab\r")) + [0x0A]
+            default: input += random.bytes(Int.random(in: 0...60, using: &random), from: utf8("xyz")) + [0x0A]
+            }
+        }
+        if Bool.random(using: &random) { input += utf8("tail\r") }
+        let lineEnding = [DelimiterFramer.LineEnding.stripped, .strippedNewlineOnly, .kept][seed % 3]
+        let maximum = seed % 4 == 3 ? 1_000 : Int.random(in: 1...80, using: &random)
+        let oversized: OversizedFramePolicy = seed % 2 == 0 ? .split : .fail
+        let expected = referenceFrames(
+            input, delimiter: [0x0A], keepsDelimiter: lineEnding == .kept,
+            stripsCarriageReturn: lineEnding == .stripped, maximum: maximum, oversized: oversized)
+        // Chunks that end on a `\r` whose `\n` opens the next chunk.
+        var crlfCuts: [Int] = []
+        var previous = 0
+        for i in 1..<input.count where input[i - 1] == 0x0D && input[i] == 0x0A {
+            crlfCuts.append(i - previous)
+            previous = i
+        }
+        crlfCuts.append(input.count - previous)
+        let cuts: [Chunking] =
+            [.whole, .pieces(crlfCuts)] + [1, 63, 64, 65, 100, 127, 128, 129, 200].map { .fixed($0) }
+            + (0..<4).map { _ in randomPieces(for: input.count, using: &random) }
+        #expect(
+            expectFrames(
+                of: input, through: try DelimiterFramer.lines(
+                    maximumFrameLength: maximum, lineEnding: lineEnding, oversized: oversized),
+                give: expected, in: cuts, "seed \(seed) \(lineEnding) max \(maximum) \(oversized)"))
+    }
+
+    @Test(
         "Multi-byte delimiters in long inputs (the matcher's block and finder paths), specialized and boxed",
         arguments: 0..<40)
     func longDelimiterFraming(seed: Int) throws {
@@ -152,6 +194,50 @@ struct FramingTests {
             expectFrames(
                 of: input, through: framer, give: expected, in: cuts,
                 "seed \(seed) delimiter \(printable(delimiter)) keeps \(keeps)"))
+    }
+
+    @Test(
+        "Frames longer than the frame buffer's first 4 KiB, cut by chunk boundaries: it grows, up to the maximum",
+        arguments: 0..<6)
+    func framesLongerThanTheFirstBuffer(seed: Int) throws {
+        var random = SeededRandom(seed: UInt64(seed) &+ 6_100)
+        let cuts: [Chunking] =
+            [.whole, .fixed(1), .fixed(1_000), .fixed(4_095), .fixed(4_097), .fixed(9_000)]
+            + (0..<2).map { _ in .pieces((0..<40).map { _ in Int.random(in: 1...3_000, using: &random) }) }
+        // Lines of up to 20 KiB under a maximum of 12 KiB, split or failing.
+        var text: [UInt8] = []
+        for _ in 0..<8 {
+            text += random.bytes(Int.random(in: 0...20_000, using: &random), from: utf8("ab\r")) + [0x0A]
+        }
+        let oversized: OversizedFramePolicy = seed % 2 == 0 ? .split : .fail
+        #expect(
+            expectFrames(
+                of: text, through: try DelimiterFramer.lines(maximumFrameLength: 12_000, oversized: oversized),
+                give: referenceFrames(
+                    text, delimiter: [0x0A], keepsDelimiter: false, stripsCarriageReturn: true, maximum: 12_000,
+                    oversized: oversized),
+                in: cuts, "lines, seed \(seed) \(oversized)"))
+        // Records of 10,000 bytes.
+        let records = random.anyBytes(30_000)
+        #expect(
+            expectFrames(
+                of: records, through: try FixedLengthFramer(recordLength: 10_000),
+                give: .success([Array(records[0..<10_000]), Array(records[10_000..<20_000]), Array(records[20_000...])]),
+                in: cuts, "records, seed \(seed)"))
+        // Length-prefixed frames of up to 15,000 bytes (2-byte big-endian lengths).
+        var prefixed: [UInt8] = []
+        var frames: [[UInt8]] = []
+        for _ in 0..<4 {
+            let payload = random.anyBytes(Int.random(in: 0...15_000, using: &random))
+            prefixed += [UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)] + payload
+            frames.append(payload)
+        }
+        #expect(
+            expectFrames(
+                of: prefixed,
+                through: try LengthPrefixFramer(
+                    lengthByteCount: 2, byteOrder: .bigEndian, maximumFrameLength: 15_000),
+                give: .success(frames), in: cuts, "prefixed, seed \(seed)"))
     }
 
     @Test("Fixed-length records, and a truncated last record", arguments: 0..<60)

@@ -98,6 +98,43 @@ struct ObservationTests {
     }
 
     @Test(
+        "CountingTransform: writes of 1–80 bytes (the 64-byte mask path and around it), patterns of 1–70 bytes, matches across writes",
+        arguments: [1, 2, 3, 5, 16, 17, 63, 64, 65, 70])
+    func countingShortWrites(patternLength: Int) throws {
+        var random = SeededRandom(seed: UInt64(patternLength) &+ 4_400)
+        let alphabet = utf8("aab")
+        let pattern = random.bytes(patternLength, from: alphabet)
+        var input: [UInt8] = []
+        while input.count < 700 {
+            input +=
+                Int.random(in: 0..<3, using: &random) == 0
+                ? pattern + Array(pattern.prefix(Int.random(in: 0..<patternLength, using: &random)))
+                : random.bytes(Int.random(in: 0...20, using: &random), from: alphabet)
+        }
+        let expected = CountingTransform.Counts(
+            bytes: input.count, lines: 0, matches: referenceCount(input, pattern))
+        let cuts: [Chunking] =
+            [.whole] + (1...80).map { .fixed($0) }
+            + (0..<4).map { _ in randomPieces(for: input.count, using: &random) }
+        for chunking in cuts {
+            var pipeline = ChunkedSource(input, chunking).transformed(
+                by: try CountingTransform(pattern: pattern)
+            )
+            .into(BufferSink())
+            try pipeline.run()
+            #expect(pipeline.transform.counts == expected, "pattern \(patternLength) \(chunking)")
+            #expect(pipeline.sink.bytes == input)
+            var boxed = BoxedPipeline(
+                source: ChunkedSource(input, chunking), transforms: [try CountingTransform(pattern: pattern)],
+                sink: DiscardSink())
+            try boxed.run()
+            #expect(
+                (boxed.transforms[0] as? CountingTransform)?.counts == expected,
+                "boxed, pattern \(patternLength) \(chunking)")
+        }
+    }
+
+    @Test(
         "CountingTransform behind a line framer (one write per line) counts matches within and across lines",
         arguments: 0..<20)
     func countingFramedLines(seed: Int) throws {

@@ -109,6 +109,10 @@ public struct ByteMapTransform: ByteTransform, Sendable {
     public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
         let count = chunk.byteCount
         guard count > 0 else { return }
+        if count <= 256, count >= 16, let ranges = _ranges {
+            try _processShort(chunk, count, ranges, into: &next)
+            return
+        }
         let capacity = _staging.count
         try chunk.withUnsafeBytes { input in
             var offset = 0
@@ -138,6 +142,27 @@ public struct ByteMapTransform: ByteTransform, Sendable {
                 try next.write(_staging.span.bytes.extracting(0..<n))
                 offset &+= n
             }
+        }
+    }
+}
+
+extension ByteMapTransform {
+    /// A write of 16–256 bytes through a range table (behind a framer, a
+    /// write per frame): mapped into a buffer on the stack rather than the
+    /// staging array, whose uniqueness check (a runtime call) and span were
+    /// paid per write.
+    @inlinable
+    @inline(__always)
+    internal func _processShort<Next: ByteSink>(
+        _ chunk: RawSpan, _ count: Int, _ ranges: _ByteRanges, into next: inout Next
+    ) throws {
+        try withUnsafeTemporaryAllocation(of: SIMD16<UInt8>.self, capacity: 16) { buffer in
+            let output = UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: UInt8.self)
+            chunk.withUnsafeBytes { input in
+                let done = ranges.map(input.baseAddress!, output, count)
+                if done < count { ranges.mapLastBlock(input.baseAddress!, output, count) }
+            }
+            try next.write(UnsafeRawBufferPointer(start: output, count: count).bytes)
         }
     }
 }

@@ -12,8 +12,9 @@
 ///   over the maximum under ``OversizedFramePolicy/split``, one write per
 ///   part). A frame that lies wholly inside one chunk is forwarded as a
 ///   sub-span of the chunk, without a copy; a frame cut by a chunk boundary
-///   is gathered in storage the framer owns (allocated once, at creation, with
-///   room for `maximumFrameLength` plus the delimiter, and reused).
+///   is gathered in storage the framer owns and reuses: up to 4 KiB allocated
+///   at creation, grown (never past `maximumFrameLength` plus the delimiter)
+///   only when a longer frame is cut by a chunk boundary.
 /// - **Delimiters** are found leftmost and non-overlapping (`"aa"` splits
 ///   `"aaaab"` into `""`, `""`, `"b"`) and are removed from the frames unless
 ///   `keepsDelimiter` is set. Empty frames (two delimiters in a row) are
@@ -45,7 +46,8 @@ public struct DelimiterFramer: ByteTransform, Sendable {
     /// - Parameters:
     ///   - delimiter: The bytes that end a frame; at least one.
     ///   - maximumFrameLength: The longest frame delivered in one write; at
-    ///     least 1. Storage of this size (plus the delimiter) is allocated now.
+    ///     least 1. Storage for a frame cut by a chunk boundary grows up to
+    ///     this size (plus the delimiter) when such a frame needs it.
     ///   - keepsDelimiter: Whether each frame ends with its delimiter (default
     ///     `false`).
     ///   - oversized: What to do with a longer frame (default ``OversizedFramePolicy/fail``).
@@ -117,7 +119,8 @@ public struct DelimiterFramer: ByteTransform, Sendable {
     /// - Throws: ``FramingError/frameTooLong(maximum:frameStart:)`` under
     ///   ``OversizedFramePolicy/fail``, or what `next` throws.
     /// - Complexity: O(*n*) for a chunk of *n* bytes and a one-byte
-    ///   delimiter (`memchr`); allocates nothing.
+    ///   delimiter (a SIMD scan of 64-byte blocks); allocates nothing once a
+    ///   frame cut by a chunk boundary has grown its storage.
     @inlinable
     public mutating func process<Next: ByteSink>(_ chunk: RawSpan, into next: inout Next) throws {
         let count = chunk.byteCount
@@ -134,7 +137,18 @@ public struct DelimiterFramer: ByteTransform, Sendable {
     ) throws {
         var position = 0  // where the current frame's bytes in this chunk begin
         if _matcher.count == 1 {
-            try _processSingleByteDelimiter(base, count, &position, into: &next)
+            if count >= 64 {
+                try _processSingleByteDelimiter(base, count, &position, into: &next)
+            } else {
+                // No whole block: byte by byte, straight into `next`. Moving
+                // the sink in and out (as the block loop does) costs more than
+                // it saves on a short chunk: at 16-byte chunks it made lines
+                // 17% slower, and 30% boxed, where a move is value-witness
+                // calls. Tested here, not inside the block loop's function:
+                // there, with that function grown, lines at 16-byte chunks
+                // took 18% longer (1,410 → 1,662 µs per MiB).
+                try _scanBytes(base, from: 0, count, _matcher.head, &position, into: &next)
+            }
         } else {
             while let end = _matcher.nextMatchEnd(in: base, from: position, to: count) {
                 position = try _frameEnded(base, from: position, at: end, into: &next)
@@ -143,91 +157,132 @@ public struct DelimiterFramer: ByteTransform, Sendable {
         try _holdBack(base, position, count, into: &next)
     }
 
-    /// The scan for a one-byte delimiter (lines): 64 bytes at a time, a SIMD
-    /// compare turned into a 64-bit mask (see ``_mask64(_:_:)``), whose set
-    /// bits are written out as frame ends into a small stack buffer, then
-    /// delivered in one loop.
+    /// The scan for a one-byte delimiter (lines) in a chunk of at least 64
+    /// bytes: 64 bytes at a time, a SIMD
+    /// compare turned into a 64-bit mask (``_mask64(_:_:)``), whose set bits
+    /// are delivered as frames one by one (lowest first, clearing it), the
+    /// write of each inlined into the loop.
     ///
     /// Why this shape (256 MiB of 42-byte lines, whole process, CPU time
-    /// against coreutils' AVX2 `wc -l` on the same file): `memchr` per line
-    /// cost ~15 ns a line (2.9× `wc -l`'s time); a mask per 64 bytes with the
-    /// frames delivered from the bit loop mispredicted that loop's exit about
-    /// once a block (1.9×); writing the ends out first with a fixed,
-    /// branch-free number of bit scans per block, as simdjson does, leaves
-    /// one unpredictable branch per batch of frames (1.7–1.9×). Keeping the
-    /// sink's counters and the position in registers and counting ends
-    /// without a software popcount took the loop from 190 to 146 µs per
-    /// MiB in memory (1.6×); about a third of the whole process is now the
-    /// kernel mapping the file (`Documentation/WritingStages.md`, "Measured").
+    /// against coreutils' AVX2 `wc -l` on the same file; in memory, 1 MiB of
+    /// such lines in 64 KiB chunks into a `CountingSink`): `memchr` per line
+    /// cost ~15 ns a line (2.9× `wc -l`'s time). A 64-bit mask per block
+    /// built without `pmovmskb` (a multiply per 8 lanes) cost most of the
+    /// loop, so the frames were first written out as ends into a stack
+    /// buffer with a fixed number of bit scans per block, as simdjson does
+    /// (149 µs per MiB, 1.58× `wc -l`'s time). With `pmovmskb` the mask is
+    /// cheap and the buffer's stores and loads were the larger cost: in a
+    /// prototype the plain bit loop took 53 µs per MiB, buffered 134; this
+    /// loop takes 51–53 (`Documentation/WritingStages.md`). The sink lives
+    /// in a local for the chunk whose address no call on the fast path sees
+    /// (the slow path moves it out and back), so its counters stay in
+    /// registers: with the sink in memory, stored for every frame, the
+    /// prototype took 68. The loop is written out twice, with and without the check
+    /// for `\r`, and reads no setting from `self` per frame (see
+    /// ``_lineEnded(_:from:at:dropping:strippingCarriageReturn:limit:into:)``).
     @inlinable
     internal mutating func _processSingleByteDelimiter<Next: ByteSink>(
         _ base: UnsafeRawPointer, _ count: Int, _ position: inout Int, into next: inout Next
     ) throws {
-        let delimiter = _matcher.head
-        guard count >= 64 else {
-            // No whole block: byte by byte, straight into `next`. Moving the
-            // sink in and out (below) costs more than it saves on a short
-            // chunk: at 16-byte chunks it made lines 17% slower, and 30%
-            // boxed, where a move is value-witness calls.
-            try _scanBytes(base, from: 0, count, delimiter, &position, into: &next)
-            return
+        if _stripsCarriageReturn {
+            try _scanBlocks(base, count, &position, strippingCarriageReturn: true, into: &next)
+        } else {
+            try _scanBlocks(base, count, &position, strippingCarriageReturn: false, into: &next)
         }
-        let splat = SIMD16<UInt8>(repeating: delimiter)
-        // The frames go to a local that owns the sink for the chunk, whose
-        // address no call sees (the slow path moves it out and back, see
-        // `_frameEnded`): the optimizer can then keep the sink's counters in
-        // registers instead of updating them in memory for every frame.
+    }
+
+    /// The block loop of ``_processSingleByteDelimiter(_:_:_:into:)``, for a
+    /// chunk of at least 64 bytes; `strips` is a constant at each call.
+    @inlinable
+    @inline(__always)
+    internal mutating func _scanBlocks<Next: ByteSink>(
+        _ base: UnsafeRawPointer, _ count: Int, _ position: inout Int,
+        strippingCarriageReturn strips: Bool, into next: inout Next
+    ) throws {
+        let delimiter = _matcher.head
+        // Stripping implies lines whose `\n` is dropped: a constant then.
+        let dropping = strips || !_keepsDelimiter ? 1 : 0
+        var start = position  // a local, not the `inout`: kept in a register
+        defer { position = start }
+        var mask = _mask64(base, delimiter)
+        if mask & 1 != 0 {
+            // A delimiter at byte 0: its frame's `\r` would be in an earlier
+            // chunk, which `_lineEnded` does not check for.
+            start = try _frameEnded(base, from: start, at: 1, into: &next)
+            mask &= mask &- 1
+        }
+        // Frames up to `limit` bytes take the fast path; the first frame
+        // takes the slow one when bytes of it are held (see `_lineEnded`).
+        var limit = _pending.isEmpty ? _maximum : -1
         var sink = _take(&next)
         defer { _restore(&next, sink) }
-        // 56 + 64 ends of 8 bytes: under the 1 KiB that
-        // `withUnsafeTemporaryAllocation` puts on the stack (512 + 64 ends
-        // cost a malloc per chunk, which the Stages benchmark caught).
-        let batch = 56
-        try withUnsafeTemporaryAllocation(of: Int.self, capacity: batch &+ 64) { ends in
-            let ends = ends.baseAddress!
-            var block = 0
-            while count &- block >= 64 {
-                var found = 0
-                while count &- block >= 64 && found <= batch {
-                    var mask = _mask64(base + block, splat)
-                    // Four ends unconditionally (once the mask is empty the
-                    // end written is garbage, not counted, and overwritten
-                    // or never read), more only in a block with more than
-                    // four frames. Counting as it goes, not with
-                    // `nonzeroBitCount`: the baseline x86-64 target has no
-                    // `popcnt`, and its software popcount was the hottest
-                    // part of the loop once the sink's counters stayed in
-                    // registers (lines: 160 → 146 µs per MiB).
-                    for _ in 0..<4 {
-                        ends[found] = block &+ mask.trailingZeroBitCount &+ 1
-                        found &+= mask == 0 ? 0 : 1
-                        mask &= mask &- 1
-                    }
-                    while _slowPath(mask != 0) {
-                        ends[found] = block &+ mask.trailingZeroBitCount &+ 1
-                        found &+= 1
-                        mask &= mask &- 1
-                    }
-                    block &+= 64
-                }
-                for k in 0..<found {
-                    position = try _frameEnded(base, from: position, at: ends[k], into: &sink)
-                }
+        var block = 0
+        while true {
+            let blockEnd = block &+ 1  // the end of a frame whose delimiter is the block's byte 0
+            while mask != 0 {
+                start = try _lineEnded(
+                    base, from: start, at: blockEnd &+ mask.trailingZeroBitCount, dropping: dropping,
+                    strippingCarriageReturn: strips, limit: &limit, into: &sink)
+                mask &= mask &- 1
             }
-            while block < count {
-                if base.load(fromByteOffset: block, as: UInt8.self) == delimiter {
-                    position = try _frameEnded(base, from: position, at: block &+ 1, into: &sink)
-                }
-                block &+= 1
+            block &+= 64
+            guard count &- block >= 64 else { break }
+            mask = _mask64(base + block, delimiter)
+        }
+        if block < count {
+            // The last 1–63 bytes: the 64 bytes that end at `count`, shifted
+            // so that bit 0 is byte `block` (the bytes before it were seen).
+            mask = _mask64(base + (count &- 64), delimiter) &>> UInt64(truncatingIfNeeded: block &+ 64 &- count)
+            let blockEnd = block &+ 1
+            while mask != 0 {
+                start = try _lineEnded(
+                    base, from: start, at: blockEnd &+ mask.trailingZeroBitCount, dropping: dropping,
+                    strippingCarriageReturn: strips, limit: &limit, into: &sink)
+                mask &= mask &- 1
             }
         }
+    }
+
+    /// ``_frameEnded(_:from:at:into:)`` for the block loop of a one-byte
+    /// delimiter ending at `end` ≥ 2, with the framer's settings in locals:
+    /// read from `self` for every frame, they were five loads per frame
+    /// that the optimizer could not hoist past the slow path's call.
+    /// `limit` is the maximum frame length, or -1 while the chunk's first
+    /// frame has bytes held from earlier chunks, so that one compare sends
+    /// both cases to the slow path.
+    ///
+    /// The `\r` test has no branch: for an empty frame the byte before the
+    /// delimiter is the previous delimiter (`strips` implies `\n`, dropped),
+    /// not `\r`.
+    @inlinable
+    @inline(__always)
+    internal mutating func _lineEnded<Next: ByteSink>(
+        _ base: UnsafeRawPointer, from start: Int, at end: Int, dropping: Int,
+        strippingCarriageReturn strips: Bool, limit: inout Int, into next: inout Next
+    ) throws -> Int {
+        var frameEnd = end &- dropping
+        if strips {
+            frameEnd &-= base.load(fromByteOffset: end &- 2, as: UInt8.self) == 0x0D ? 1 : 0
+        }
+        if _fastPath(frameEnd &- start <= limit) {
+            try _writeBytes(base, start, frameEnd, into: &next)
+            return end
+        }
+        limit = _maximum
+        // Written out, not a shared function: the optimizer left such a
+        // function out of line, passing it the sink's address, and the sink
+        // then lived in memory for the whole loop.
+        var slowPosition = start
+        var slowNext = _take(&next)
+        defer { _restore(&next, slowNext) }
+        try _deliver(base, &slowPosition, upTo: end, dropping: dropping, into: &slowNext)
+        return slowPosition
     }
 
     /// The frames that end in `base[from..<count]`, found byte by byte: a
     /// chunk too short for one block. Not inlined: inlined, even as a path
     /// that a long chunk never takes, it cost the block loop 15% (64 KiB
-    /// chunks, 146 → 167 µs per MiB), and its own loop is written out again
-    /// at the end of the block loop for the same reason.
+    /// chunks, 146 → 167 µs per MiB).
     @inlinable
     @inline(never)
     internal mutating func _scanBytes<Next: ByteSink>(

@@ -9,8 +9,8 @@
 /// ```
 ///
 /// A record inside one chunk is forwarded as a sub-span (no copy); one cut by
-/// a chunk boundary is gathered in storage of `recordLength` bytes allocated
-/// at creation. A stream whose length is not a multiple of the record length
+/// a chunk boundary is gathered in storage of up to `recordLength` bytes (4
+/// KiB at creation, grown to the record length when a record needs it). A stream whose length is not a multiple of the record length
 /// ends in ``FramingError/truncatedFrame(expected:received:frameStart:)``:
 /// a partial record is a damaged stream, not a shorter record.
 @frozen

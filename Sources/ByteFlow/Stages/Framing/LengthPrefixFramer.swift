@@ -56,7 +56,8 @@ public struct LengthPrefixFramer: ByteTransform, Sendable {
     ///   - lengthByteCount: Bytes in the length prefix, 1 to 8.
     ///   - byteOrder: The order of the prefix's bytes.
     ///   - maximumFrameLength: The longest payload delivered in one write
-    ///     (default 64 KiB); storage of this size is allocated now.
+    ///     (default 64 KiB); storage for a frame cut by a chunk boundary grows
+    ///     up to this size when such a frame needs it.
     ///   - oversized: What to do with a longer payload (default ``OversizedFramePolicy/fail``).
     /// - Throws: ``ByteFlowError/invalidChunkSize(_:)`` for a prefix size
     ///   outside 1...8 or a maximum below 1.

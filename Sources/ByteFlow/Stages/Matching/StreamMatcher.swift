@@ -1,3 +1,7 @@
+#if arch(x86_64)
+    import CByteFlowSIMD
+#endif
+
 /// Finds leftmost, non-overlapping occurrences of a byte string in a stream
 /// that arrives in chunks: the delimiter search of ``DelimiterFramer`` and
 /// the pattern count of ``CountingTransform``.
@@ -16,7 +20,8 @@
 /// 42-byte lines: 1,850 µs before). Ranges under 256 bytes (a frame behind
 /// a framer, typically) take a lighter 16-byte block loop instead, which
 /// sets up nothing per call (see ``_shortRangeLimit`` for the measured
-/// crossover). Only the last `pattern.count - 1` bytes of a chunk, which
+/// crossover); counting takes bit masks for a range of at most 64 bytes
+/// (see ``countMatches(in:_:)``). Only the last `pattern.count - 1` bytes of a chunk, which
 /// may begin a match that the next chunk completes, are stepped through the
 /// KMP automaton, and only from the first byte there that equals the
 /// pattern's first.
@@ -121,13 +126,31 @@ internal struct _StreamMatcher: Sendable {
     /// progress; afterwards ``state`` describes the tail of the range.
     ///
     /// One scan of the chunk, not one search per match: dense matches cost
-    /// a few instructions each.
+    /// a few instructions each. A range of at most 64 bytes (a frame behind a
+    /// framer, typically) in a write of at least 16 takes
+    /// ``_countMatchesByMask(_:from:to:)``, inlined here; the rest is a call.
     @inlinable
+    @inline(__always)
     internal mutating func countMatches(in base: UnsafeRawPointer, _ end: Int) -> Int {
-        var completed = false
-        let i = _continuePending(base, from: 0, to: end, completed: &completed)
-        var total = completed ? 1 : 0
-        guard i < end else { return total }
+        var total = 0
+        var i = 0
+        if state > 0 {
+            var completed = false
+            i = _continuePending(base, from: 0, to: end, completed: &completed)
+            total = completed ? 1 : 0
+            guard i < end else { return total }
+        }
+        if end >= 16 && end &- i <= 64 {
+            return total &+ _countMatchesByMask(base, from: i, to: end)
+        }
+        return total &+ _countMatchesLong(base, from: i, to: end)
+    }
+
+    /// ``countMatches(in:_:)`` for longer ranges: the block loop or the finder.
+    @inlinable
+    @inline(never)
+    internal mutating func _countMatchesLong(_ base: UnsafeRawPointer, from i: Int, to end: Int) -> Int {
+        var total = 0
         let m = count
         var lastEnd = i
         _forEachMatch(base, from: i, to: end) { start in
@@ -138,6 +161,65 @@ internal struct _StreamMatcher: Sendable {
         return total
     }
 
+    /// The matches in `base[from..<end]`, at most 64 bytes of a range whose
+    /// first 16 bytes `base[0..<16]` at least are readable, found with one
+    /// bit mask per byte of interest; sets ``state`` for the range's tail.
+    ///
+    /// Why: behind a framer each write is one ~40-byte frame, and the block
+    /// loop's per-write set-up, its bitmask gathered by multiplies and the
+    /// KMP steps through the last bytes (a call each) cost ~24 ns a frame
+    /// (lines → count `elvis`, 1 MiB of 42-byte lines: 644 µs per MiB against
+    /// 53 for the lines alone). Here the first and last bytes of the
+    /// pattern are two masks (`pmovmskb`), a match start is a bit set in
+    /// both (the second shifted), and the tail state is the longest pattern
+    /// prefix the range ends with, tried at the first-byte bits in its last
+    /// `count - 1` bytes.
+    @inlinable
+    @inline(__always)
+    internal mutating func _countMatchesByMask(_ base: UnsafeRawPointer, from: Int, to end: Int) -> Int {
+        let n = end &- from
+        let m = count
+        let heads = _equalMask(base, from: from, to: end, head)
+        var total = 0
+        var lastEnd = 0  // relative to `from`, like the bits
+        if n >= m {  // then m ≤ 64
+            var candidates =
+                heads & (_equalMask(base, from: from, to: end, tail) &>> UInt64(truncatingIfNeeded: m &- 1))
+                & _lowBits(n &- m &+ 1)
+            if candidates != 0 {
+                tables.pattern.withUnsafeBufferPointer { pattern in
+                    while candidates != 0 {
+                        let start = candidates.trailingZeroBitCount
+                        if _matchesPattern(base + (from &+ start), pattern, from: 1, to: m &- 1) {
+                            total &+= 1
+                            lastEnd = start &+ m
+                            candidates &= ~_lowBits(lastEnd)
+                        } else {
+                            candidates &= candidates &- 1
+                        }
+                    }
+                }
+            }
+        }
+        // The tail: the earliest start, after the last match and in the last
+        // `m - 1` bytes, where the rest of the range is a prefix of the pattern.
+        var starts = heads & ~_lowBits(max(lastEnd, n &- m &+ 1))
+        var tailState = 0
+        if starts != 0 {
+            tables.pattern.withUnsafeBufferPointer { pattern in
+                while starts != 0 {
+                    let start = starts.trailingZeroBitCount
+                    if _matchesPattern(base + (from &+ start), pattern, from: 1, to: n &- start) {
+                        tailState = n &- start
+                        return
+                    }
+                    starts &= starts &- 1
+                }
+            }
+        }
+        state = tailState
+        return total
+    }
     /// The start of the first match that lies wholly in `base[from..<end]`.
     ///
     /// Why two paths: ``SubstringFinder`` sets up a 64-byte step and gathers
@@ -307,30 +389,77 @@ internal final class _PatternTables: Sendable {
     }
 }
 
-/// One bit per byte of `base[0..<64]` that equals the lanes of `splat`,
-/// byte 0 in bit 0.
+/// One bit per byte of `base[0..<64]` that equals `byte`, byte 0 in bit 0.
 ///
-/// Why this shape: Swift has no `pmovmskb`. Each 16-byte compare is read
-/// back as two words with 0x80 in the matching bytes, and a multiply gathers
-/// each word's eight top bits into its top byte. The multiply is spelled
-/// `multipliedReportingOverflow` because LLVM vectorized a plain `&*` of the
-/// two words into `pmuludq` sequences (line framing at 2.3 GB/s); summing
-/// weighted lanes instead became shuffles and spills. Scanning word by word
-/// without a 64-bit mask mispredicted a branch per line (4.4 GB/s): a mask
-/// per 64 bytes exits its bit loop once per block.
+/// Why this shape: Swift has no `pmovmskb`, so on x86-64 the mask comes from
+/// a `static inline` C function (`CByteFlowSIMD`) that LLVM inlines here:
+/// four compares and four `pmovmskb`. The Swift stand-in (other
+/// architectures) reads each 16-byte compare back as two words and gathers
+/// each word's top bits with a multiply (spelled `multipliedReportingOverflow`,
+/// since LLVM vectorized a plain `&*` into `pmuludq` sequences); line framing
+/// spent most of its time there (1 MiB of 42-byte lines, 64 KiB chunks:
+/// 149 µs per MiB with the multiplies, 53–60 with `pmovmskb`).
 @inlinable
 @inline(__always)
-internal func _mask64(_ base: UnsafeRawPointer, _ splat: SIMD16<UInt8>) -> UInt64 {
-    _mask16(base, splat) | _mask16(base + 16, splat) &<< 16 | _mask16(base + 32, splat) &<< 32
-        | _mask16(base + 48, splat) &<< 48
+internal func _mask64(_ base: UnsafeRawPointer, _ byte: UInt8) -> UInt64 {
+    #if arch(x86_64)
+        byteflow_equal_mask64(base, byte)
+    #else
+        _mask16(base, byte) | _mask16(base + 16, byte) &<< 16 | _mask16(base + 32, byte) &<< 32
+            | _mask16(base + 48, byte) &<< 48
+    #endif
 }
 
+/// One bit per byte of `base[0..<16]` that equals `byte`, byte 0 in bit 0.
 @inlinable
 @inline(__always)
-internal func _mask16(_ base: UnsafeRawPointer, _ splat: SIMD16<UInt8>) -> UInt64 {
-    let hits = unsafeBitCast(base.loadUnaligned(as: SIMD16<UInt8>.self) .== splat, to: SIMD2<UInt64>.self)
-    let magic: UInt64 = 0x0002_0408_1020_4081
-    let low = (hits[0] & 0x8080_8080_8080_8080).multipliedReportingOverflow(by: magic).partialValue &>> 56
-    let high = (hits[1] & 0x8080_8080_8080_8080).multipliedReportingOverflow(by: magic).partialValue &>> 56
-    return low | high &<< 8
+internal func _mask16(_ base: UnsafeRawPointer, _ byte: UInt8) -> UInt64 {
+    #if arch(x86_64)
+        UInt64(byteflow_equal_mask16(base, byte))
+    #else
+        let splat = SIMD16<UInt8>(repeating: byte)
+        let hits = unsafeBitCast(base.loadUnaligned(as: SIMD16<UInt8>.self) .== splat, to: SIMD2<UInt64>.self)
+        let magic: UInt64 = 0x0002_0408_1020_4081
+        let low = (hits[0] & 0x8080_8080_8080_8080).multipliedReportingOverflow(by: magic).partialValue &>> 56
+        let high = (hits[1] & 0x8080_8080_8080_8080).multipliedReportingOverflow(by: magic).partialValue &>> 56
+        return low | high &<< 8
+    #endif
+}
+
+/// One bit per byte of `base[from..<end]` that equals `byte`, byte `from` in
+/// bit 0, for `0 < end - from <= 64` and `end >= 16`: 16-byte blocks, the
+/// last one ending at `end` (it may start before `from`, never after `end`).
+@inlinable
+@inline(__always)
+internal func _equalMask(_ base: UnsafeRawPointer, from: Int, to end: Int, _ byte: UInt8) -> UInt64 {
+    let n = end &- from
+    var mask: UInt64 = 0
+    var k = 0
+    while n &- k > 16 {
+        mask |= _mask16(base + (from &+ k), byte) &<< UInt64(truncatingIfNeeded: k)
+        k &+= 16
+    }
+    let last = _mask16(base + (end &- 16), byte)
+    return mask | (n >= 16 ? last &<< UInt64(truncatingIfNeeded: n &- 16) : last &>> UInt64(truncatingIfNeeded: 16 &- n))
+}
+
+/// The bits below `count`, for any `count` (none at or below 0, all from 64).
+@inlinable
+@inline(__always)
+internal func _lowBits(_ count: Int) -> UInt64 {
+    count >= 64 ? ~0 : count <= 0 ? 0 : (1 &<< UInt64(truncatingIfNeeded: count)) &- 1
+}
+
+/// Whether `bytes[k] == pattern[k]` for every `k` in `from..<to`.
+@inlinable
+@inline(__always)
+internal func _matchesPattern(
+    _ bytes: UnsafeRawPointer, _ pattern: UnsafeBufferPointer<UInt8>, from: Int, to: Int
+) -> Bool {
+    var k = from
+    while k < to {
+        if bytes.load(fromByteOffset: k, as: UInt8.self) != pattern[k] { return false }
+        k &+= 1
+    }
+    return true
 }

@@ -29,7 +29,9 @@
 /// was `memchr` on the first byte and `memcmp` per candidate, two C calls
 /// per `e` when counting `elvis` (64 KiB chunks of text: 585 → 90 µs per
 /// MiB). Behind a framer, every write is one short frame: both counts then
-/// take a path without set-up per write (see `_countByte` and
+/// take a path without set-up per write (see `_countByte`; a write of at
+/// most 64 bytes is searched with bit masks of the pattern's first and last
+/// bytes, `_StreamMatcher._countMatchesByMask`; figures in
 /// `Documentation/WritingStages.md`, "Measured").
 @frozen
 public struct CountingTransform: ByteTransform, Sendable {
