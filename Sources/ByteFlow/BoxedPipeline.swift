@@ -144,6 +144,16 @@ internal struct _AnySink: ByteSink {
     mutating func flush() throws {
         try base.flush()
     }
+
+    @usableFromInline
+    mutating func beginDirectWrite(minimumCount: Int) throws -> UnsafeMutableRawBufferPointer? {
+        try base.beginDirectWrite(minimumCount: minimumCount)
+    }
+
+    @usableFromInline
+    mutating func endDirectWrite(_ count: Int) {
+        base.endDirectWrite(count)
+    }
 }
 
 /// What ``BoxedPipeline/run()`` hands the boxed stages as their downstream:
@@ -273,6 +283,21 @@ internal struct _BoxedStageSink: ByteSink {
     @usableFromInline
     mutating func write(_ bytes: RawSpan) throws {
         try _BoxedStages.push(bytes, through: stages, from: index, into: &next)
+    }
+
+    /// The sink's memory when this is the input of the sink (past the last
+    /// stage), so that the last stage can write into it as it does in a
+    /// specialized pipeline; nothing when a stage follows.
+    @usableFromInline
+    mutating func beginDirectWrite(minimumCount: Int) throws -> UnsafeMutableRawBufferPointer? {
+        guard index >= stages.count else { return nil }
+        return try next.beginDirectWrite(minimumCount: minimumCount)
+    }
+
+    @usableFromInline
+    mutating func endDirectWrite(_ count: Int) {
+        guard index >= stages.count else { return }
+        next.endDirectWrite(count)
     }
 
     /// Runs `body` with the input of stage `index`, lent `next` until it returns.

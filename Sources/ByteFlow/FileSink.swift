@@ -21,6 +21,10 @@
 /// buffered pieces between them, in one `writev(2)` before the chunk is given
 /// back.
 ///
+/// A stage that emits many short pieces may instead write into the buffer
+/// itself (``beginDirectWrite(minimumCount:)``, as ``ReplaceTransform``
+/// does on dense matches): the same bytes, without a call per piece.
+///
 /// ``flush()`` (which ``Pipeline/run()-7ijts`` calls at the end) writes what is
 /// buffered. Bytes still buffered when the sink is deinitialized are
 /// discarded, not written: a `deinit` cannot report an error, and a write that
@@ -176,6 +180,37 @@ public final class FileSink: ByteSink {
         } else {
             try bytes.withUnsafeBytes { (source) throws(IOError) in try _writeLarge(source) }
         }
+    }
+
+    /// Lends the buffer's free space, writing the buffer out first if less
+    /// than `minimumCount` bytes are free.
+    ///
+    /// Bytes kept with ``endDirectWrite(_:)`` are buffered like small
+    /// writes: they reach the descriptor with the next `write(2)`, at the
+    /// latest at ``flush()``.
+    ///
+    /// - Parameter minimumCount: The fewest bytes the caller can use.
+    /// - Returns: At least `minimumCount` writable bytes, valid until
+    ///   ``endDirectWrite(_:)``; `nil` if the buffer is smaller than that.
+    /// - Throws: ``IOError`` if writing the buffer out fails (see ``flush()``).
+    /// - Complexity: O(1), plus a `write(2)` when the buffer is full.
+    @inlinable
+    public func beginDirectWrite(minimumCount: Int) throws(IOError) -> UnsafeMutableRawBufferPointer? {
+        if _slowPath(_end - _cursor < minimumCount) {
+            guard _end - _base >= minimumCount else { return nil }
+            try flush()
+        }
+        return UnsafeMutableRawBufferPointer(start: _cursor, count: _end - _cursor)
+    }
+
+    /// Keeps the first `count` bytes of the region that
+    /// ``beginDirectWrite(minimumCount:)`` lent, as buffered bytes.
+    ///
+    /// - Parameter count: At most the region's size.
+    /// - Complexity: O(1).
+    @inlinable
+    public func endDirectWrite(_ count: Int) {
+        _cursor += count
     }
 
     /// The slow path of ``write(_:)``: empties the buffer, then either writes

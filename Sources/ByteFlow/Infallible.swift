@@ -68,7 +68,8 @@ public protocol InfallibleTransform: ByteTransform {}
 public protocol InfallibleSource: ByteSource {}
 
 /// A sink that cannot fail: its ``write(_:)`` does not throw (the compiler
-/// checks it), and its ``ByteSink/flush()`` must not throw either.
+/// checks it), and its ``ByteSink/flush()`` and
+/// ``ByteSink/beginDirectWrite(minimumCount:)`` must not throw either.
 ///
 /// ``BufferSink``, ``DiscardSink`` and ``CountingSink`` are infallible; a
 /// ``FileSink`` is not.

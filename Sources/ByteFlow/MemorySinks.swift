@@ -23,6 +23,10 @@
 /// the storage's fields are reloaded), ~20 with the frontier; 1,875 → 1,705
 /// instructions per run.
 ///
+/// It lends its free space to a stage that writes into it directly
+/// (``beginDirectWrite(minimumCount:)``), as ``ReplaceTransform`` does on
+/// dense matches.
+///
 /// Not `Sendable`, and it must not become so as it is: two copies on two
 /// threads would read and write the storage's frontier without
 /// synchronization (`isKnownUniquelyReferenced` is atomic, the frontier is
@@ -101,6 +105,40 @@ public struct BufferSink: ByteSink {
         }
         _count = used &+ count
         _storage.frontier = used &+ count
+    }
+
+    /// Lends the buffer's free space, after making room for at least
+    /// `minimumCount` bytes: the region past the last byte written, up to the
+    /// capacity.
+    ///
+    /// Making room grows the buffer as a write of `minimumCount` bytes would,
+    /// even if fewer are kept: a buffer reserved for exactly its output may
+    /// grow once (``ReplaceTransform`` asks for a few hundred bytes).
+    ///
+    /// - Parameter minimumCount: The fewest bytes the caller can use.
+    /// - Returns: At least `minimumCount` writable bytes (never `nil`), valid
+    ///   until ``endDirectWrite(_:)``.
+    /// - Complexity: O(1), or O(*n*) when the buffer grows (amortized O(1)
+    ///   per byte written, as for ``write(_:)``).
+    @inlinable
+    public mutating func beginDirectWrite(minimumCount: Int) -> UnsafeMutableRawBufferPointer? {
+        let used = _count
+        if _slowPath(_storage.frontier != used || _storage.capacity &- used < minimumCount) {
+            _makeRoom(for: minimumCount)
+        }
+        return UnsafeMutableRawBufferPointer(start: _storage.base + used, count: _storage.capacity &- used)
+    }
+
+    /// Keeps the first `count` bytes of the region that
+    /// ``beginDirectWrite(minimumCount:)`` lent.
+    ///
+    /// - Parameter count: At most the region's size.
+    /// - Complexity: O(1).
+    @inlinable
+    public mutating func endDirectWrite(_ count: Int) {
+        let end = _count &+ count
+        _count = end
+        _storage.frontier = end
     }
 
     /// The slow path of ``write(_:)``: after it, this value's count is the

@@ -276,4 +276,20 @@ internal struct _MeteredSink<Base: ByteSink>: ByteSink {
             throw error
         }
     }
+
+    @inlinable
+    mutating func beginDirectWrite(minimumCount: Int) throws -> UnsafeMutableRawBufferPointer? {
+        do {
+            return try base.beginDirectWrite(minimumCount: minimumCount)
+        } catch {
+            failed = true
+            throw error
+        }
+    }
+
+    @inlinable
+    mutating func endDirectWrite(_ count: Int) {
+        base.endDirectWrite(count)
+        bytesWritten &+= count
+    }
 }
