@@ -5,6 +5,9 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+#if arch(x86_64)
+    import CByteFlowSIMD
+#endif
 
 /// How a ``_SubstringSearcher/scan(_:in:from:to:onMatch:)`` ended.
 @frozen
@@ -557,17 +560,25 @@ internal func _isNonZero(_ mask: SIMDMask<SIMD16<Int8>>) -> Bool {
     return lanes[0] | lanes[1] != 0
 }
 
-/// One bit per lane of a 16-lane mask, lane 0 in bit 0 (SSE2's `pmovmskb`,
-/// which Swift does not expose): each 8-lane half is turned into 8 bits by a
-/// multiply that gathers the lanes' top bits into the top byte.
+/// One bit per lane of a 16-lane mask, lane 0 in bit 0: SSE2's `pmovmskb`
+/// on x86-64, through a `static inline` C function (`CByteFlowSIMD`) that
+/// LLVM inlines, since Swift does not expose it. Elsewhere each 8-lane half
+/// is turned into 8 bits by a multiply that gathers the lanes' top bits into
+/// the top byte; on x86-64 the compiler had turned those multiplies, four per
+/// 64-byte step, into long vector-multiply sequences (~30 instructions per
+/// step; see `Documentation/Benchmarks.md`, "`pmovmskb` in the search").
 @inlinable
 @inline(__always)
 internal func _bitmask(_ mask: SIMDMask<SIMD16<Int8>>) -> UInt32 {
     let lanes = unsafeBitCast(mask, to: SIMD2<UInt64>.self)
-    let magic: UInt64 = 0x0002_0408_1020_4081
-    let low = ((lanes[0] & 0x8080_8080_8080_8080) &* magic) >> 56
-    let high = ((lanes[1] & 0x8080_8080_8080_8080) &* magic) >> 56
-    return UInt32(truncatingIfNeeded: low | (high << 8))
+    #if arch(x86_64)
+        return byteflow_movemask_words(lanes[0], lanes[1])
+    #else
+        let magic: UInt64 = 0x0002_0408_1020_4081
+        let low = ((lanes[0] & 0x8080_8080_8080_8080) &* magic) >> 56
+        let high = ((lanes[1] & 0x8080_8080_8080_8080) &* magic) >> 56
+        return UInt32(truncatingIfNeeded: low | (high << 8))
+    #endif
 }
 
 /// How common `byte` is in typical text and data, higher is more common.

@@ -31,6 +31,14 @@ static inline __attribute__((always_inline)) uint64_t byteflow_equal_mask64(cons
 static inline __attribute__((always_inline)) uint32_t byteflow_equal_mask16(const void *bytes, uint8_t byte) {
     return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)bytes), _mm_set1_epi8((char)byte)));
 }
+
+/// One bit per byte of the 16-byte vector `low | high << 64` whose top bit is
+/// set (`pmovmskb`), byte 0 in bit 0. Takes the vector as its two words so
+/// that Swift can pass a `SIMD16` mask reinterpreted as `SIMD2<UInt64>`;
+/// LLVM folds the round trip away and keeps the vector in its register.
+static inline __attribute__((always_inline)) uint32_t byteflow_movemask_words(uint64_t low, uint64_t high) {
+    return (uint32_t)_mm_movemask_epi8(_mm_set_epi64x((long long)high, (long long)low));
+}
 #endif
 
 #endif
