@@ -170,30 +170,51 @@ internal struct _SubstringSearcher: Sendable {
     @inlinable
     @inline(__always)
     func confirm(_ bits: UInt64, _ base: UnsafeRawPointer, block: Int) -> UInt64 {
+        // One loop per word size, the pattern's words and the offset of the
+        // last word in locals: with the `switch` inside the loop, each
+        // candidate re-tested the word size and reloaded the words from the
+        // stack (dense text, ~1.8 candidates per match; see
+        // `Documentation/Benchmarks.md`, "`pmovmskb` in the search").
         var rest = bits
         var confirmed: UInt64 = 0
-        while rest != 0 {
-            let i = rest.trailingZeroBitCount
-            rest &= rest &- 1
-            let p = block &+ i
-            let difference: UInt64
-            switch wordSize {
-            case 8:
-                difference =
+        let last = count &- wordSize
+        let head = self.head
+        let tail = self.tail
+        switch wordSize {
+        case 8:
+            while rest != 0 {
+                let i = rest.trailingZeroBitCount
+                rest &= rest &- 1
+                let p = block &+ i
+                let difference =
                     (base.loadUnaligned(fromByteOffset: p, as: UInt64.self) ^ head)
-                    | (base.loadUnaligned(fromByteOffset: p &+ count &- 8, as: UInt64.self) ^ tail)
-            case 4:
-                difference = UInt64(
-                    (base.loadUnaligned(fromByteOffset: p, as: UInt32.self) ^ UInt32(truncatingIfNeeded: head))
-                        | (base.loadUnaligned(fromByteOffset: p &+ count &- 4, as: UInt32.self)
-                            ^ UInt32(truncatingIfNeeded: tail)))
-            default:
-                difference = UInt64(
-                    (base.loadUnaligned(fromByteOffset: p, as: UInt16.self) ^ UInt16(truncatingIfNeeded: head))
-                        | (base.loadUnaligned(fromByteOffset: p &+ count &- 2, as: UInt16.self)
-                            ^ UInt16(truncatingIfNeeded: tail)))
+                    | (base.loadUnaligned(fromByteOffset: p &+ last, as: UInt64.self) ^ tail)
+                confirmed |= UInt64(difference == 0 ? 1 : 0) &<< UInt64(i)
             }
-            confirmed |= UInt64(difference == 0 ? 1 : 0) << UInt64(i)
+        case 4:
+            let head = UInt32(truncatingIfNeeded: head)
+            let tail = UInt32(truncatingIfNeeded: tail)
+            while rest != 0 {
+                let i = rest.trailingZeroBitCount
+                rest &= rest &- 1
+                let p = block &+ i
+                let difference =
+                    (base.loadUnaligned(fromByteOffset: p, as: UInt32.self) ^ head)
+                    | (base.loadUnaligned(fromByteOffset: p &+ last, as: UInt32.self) ^ tail)
+                confirmed |= UInt64(difference == 0 ? 1 : 0) &<< UInt64(i)
+            }
+        default:
+            let head = UInt16(truncatingIfNeeded: head)
+            let tail = UInt16(truncatingIfNeeded: tail)
+            while rest != 0 {
+                let i = rest.trailingZeroBitCount
+                rest &= rest &- 1
+                let p = block &+ i
+                let difference =
+                    (base.loadUnaligned(fromByteOffset: p, as: UInt16.self) ^ head)
+                    | (base.loadUnaligned(fromByteOffset: p &+ last, as: UInt16.self) ^ tail)
+                confirmed |= UInt64(difference == 0 ? 1 : 0) &<< UInt64(i)
+            }
         }
         return confirmed
     }
