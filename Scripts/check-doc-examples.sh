@@ -22,31 +22,25 @@ def emit(path, line, code):
     with open(f"{work}/example{count:03d}.swift", "w") as out:
         out.write(f"// {path}:{line}\nimport ByteFlow\n{code}\n")
     count += 1
+def collect(path, opener, closer, prefix):
+    """Emits the lines between `opener` and `closer` lines (compared
+    stripped), with `prefix` and one space after it removed."""
+    lines = open(path).read().split("\n")
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() == opener:
+            start, code = i + 1, []
+            i += 1
+            while lines[i].strip() != closer:
+                text = lines[i].strip()[len(prefix):] if prefix else lines[i]
+                code.append(text[1:] if prefix and text.startswith(" ") else text)
+                i += 1
+            emit(path, start, "\n".join(code))
+        i += 1
 for path in sorted(glob.glob("Sources/ByteFlow/**/*.swift", recursive=True)):
-    lines = open(path).read().split("\n")
-    i = 0
-    while i < len(lines):
-        if lines[i].strip() == "/// ```swift":
-            start, code = i + 1, []
-            i += 1
-            while lines[i].strip() != "/// ```":
-                text = lines[i].strip()[3:]
-                code.append(text[1:] if text.startswith(" ") else text)
-                i += 1
-            emit(path, start, "\n".join(code))
-        i += 1
+    collect(path, "/// ```swift", "/// ```", "///")
 for path in sorted(glob.glob("Sources/ByteFlow/ByteFlow.docc/*.md")):
-    lines = open(path).read().split("\n")
-    i = 0
-    while i < len(lines):
-        if lines[i].strip() == "```swift":
-            start, code = i + 1, []
-            i += 1
-            while lines[i].strip() != "```":
-                code.append(lines[i])
-                i += 1
-            emit(path, start, "\n".join(code))
-        i += 1
+    collect(path, "```swift", "```", "")
 print(f"{count} examples")
 PY
 status=0

@@ -175,48 +175,19 @@ internal struct _SubstringSearcher: Sendable {
         // candidate re-tested the word size and reloaded the words from the
         // stack (dense text, ~1.8 candidates per match; see
         // `Documentation/Benchmarks.md`, "`pmovmskb` in the search").
-        var rest = bits
-        var confirmed: UInt64 = 0
         let last = count &- wordSize
-        let head = self.head
-        let tail = self.tail
         switch wordSize {
         case 8:
-            while rest != 0 {
-                let i = rest.trailingZeroBitCount
-                rest &= rest &- 1
-                let p = block &+ i
-                let difference =
-                    (base.loadUnaligned(fromByteOffset: p, as: UInt64.self) ^ head)
-                    | (base.loadUnaligned(fromByteOffset: p &+ last, as: UInt64.self) ^ tail)
-                confirmed |= UInt64(difference == 0 ? 1 : 0) &<< UInt64(i)
-            }
+            return _confirm(bits, base, block: block, last: last, head: head, tail: tail)
         case 4:
-            let head = UInt32(truncatingIfNeeded: head)
-            let tail = UInt32(truncatingIfNeeded: tail)
-            while rest != 0 {
-                let i = rest.trailingZeroBitCount
-                rest &= rest &- 1
-                let p = block &+ i
-                let difference =
-                    (base.loadUnaligned(fromByteOffset: p, as: UInt32.self) ^ head)
-                    | (base.loadUnaligned(fromByteOffset: p &+ last, as: UInt32.self) ^ tail)
-                confirmed |= UInt64(difference == 0 ? 1 : 0) &<< UInt64(i)
-            }
+            return _confirm(
+                bits, base, block: block, last: last, head: UInt32(truncatingIfNeeded: head),
+                tail: UInt32(truncatingIfNeeded: tail))
         default:
-            let head = UInt16(truncatingIfNeeded: head)
-            let tail = UInt16(truncatingIfNeeded: tail)
-            while rest != 0 {
-                let i = rest.trailingZeroBitCount
-                rest &= rest &- 1
-                let p = block &+ i
-                let difference =
-                    (base.loadUnaligned(fromByteOffset: p, as: UInt16.self) ^ head)
-                    | (base.loadUnaligned(fromByteOffset: p &+ last, as: UInt16.self) ^ tail)
-                confirmed |= UInt64(difference == 0 ? 1 : 0) &<< UInt64(i)
-            }
+            return _confirm(
+                bits, base, block: block, last: last, head: UInt16(truncatingIfNeeded: head),
+                tail: UInt16(truncatingIfNeeded: tail))
         }
-        return confirmed
     }
 
     /// Whether `pattern` occurs at `base + p`, given that the two prefilter
@@ -550,6 +521,28 @@ internal struct _SubstringSearcher: Sendable {
 @inline(__always)
 internal func _dropCandidates(_ bits: UInt64, before offset: Int) -> UInt64 {
     offset >= 64 ? 0 : offset <= 0 ? bits : bits & (~0 << UInt64(offset))
+}
+
+/// `_SubstringSearcher.confirm(_:_:block:)` for one word size: the
+/// candidates of `bits` at which the first word of the window is `head` and
+/// the word at `last` is `tail`, with no branch on the outcome.
+@inlinable
+@inline(__always)
+internal func _confirm<Word: FixedWidthInteger & BitwiseCopyable>(
+    _ bits: UInt64, _ base: UnsafeRawPointer, block: Int, last: Int, head: Word, tail: Word
+) -> UInt64 {
+    var rest = bits
+    var confirmed: UInt64 = 0
+    while rest != 0 {
+        let i = rest.trailingZeroBitCount
+        rest &= rest &- 1
+        let p = block &+ i
+        let difference =
+            (base.loadUnaligned(fromByteOffset: p, as: Word.self) ^ head)
+            | (base.loadUnaligned(fromByteOffset: p &+ last, as: Word.self) ^ tail)
+        confirmed |= UInt64(difference == 0 ? 1 : 0) &<< UInt64(i)
+    }
+    return confirmed
 }
 
 /// Whether any byte of `word` is `byte` (the classic zero-byte test on
