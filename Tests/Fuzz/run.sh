@@ -35,6 +35,12 @@ if [ "$(uname -s)" = Linux ] && command -v ld.lld > /dev/null; then
     linker=(-use-ld=lld)
 fi
 
+# The search imports the header-only C module CByteFlowSIMD (`pmovmskb`);
+# SwiftPM makes its module map, a direct swiftc build needs one.
+mkdir -p "$build/modules/CByteFlowSIMD"
+printf 'module CByteFlowSIMD {\n    header "%s"\n    export *\n}\n' \
+    "$root/Sources/CByteFlowSIMD/include/CByteFlowSIMD.h" > "$build/modules/CByteFlowSIMD/module.modulemap"
+
 # Builds target $1 from the sources in the remaining arguments, all compiled
 # into one module with optimizations, libFuzzer and AddressSanitizer.
 build_target() {
@@ -42,7 +48,8 @@ build_target() {
     shift
     echo "== building fuzz-$name"
     swiftc -O -sanitize=fuzzer,address -parse-as-library -swift-version 6 -package-name ByteFlow \
-        -module-name "FuzzTarget" "${linker[@]}" "$@" -o "$build/fuzz-$name"
+        -I "$build/modules/CByteFlowSIMD" -module-name "FuzzTarget" "${linker[@]}" "$@" \
+        -o "$build/fuzz-$name"
 }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/byteflow-fuzz.XXXXXX")
