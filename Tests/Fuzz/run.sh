@@ -53,6 +53,9 @@ build_target() {
 }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/byteflow-fuzz.XXXXXX")
+# Removed on any exit (a failed build included) unless a finding is kept.
+keep_work=0
+trap '[ "$keep_work" = 1 ] || rm -rf "$work"' EXIT
 found=0
 summary=()
 
@@ -111,6 +114,6 @@ echo "== summary"
 printf '   %s\n' "${summary[@]}"
 if [ "$found" -ne 0 ]; then
     echo "!! findings kept in $work"
+    keep_work=1
     exit 1
 fi
-rm -rf "$work"
