@@ -4,13 +4,24 @@ import Testing
 /// An endless async sequence of chunks, for cancellation tests.
 private struct EndlessChunks: AsyncSequence {
     typealias Element = [UInt8]
+    /// Told once, when the second chunk is asked for: the first has been
+    /// read and processed by then.
+    var started: AsyncStream<Void>.Continuation? = nil
     struct AsyncIterator: AsyncIteratorProtocol {
+        var started: AsyncStream<Void>.Continuation?
+        var calls = 0
         mutating func next() async throws -> [UInt8]? {
             await Task.yield()
+            calls += 1
+            if calls == 2, let started {
+                started.yield()
+                started.finish()
+                self.started = nil
+            }
             return Array("elvis ".utf8)
         }
     }
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator() }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(started: started) }
 }
 
 @Suite("Async adapters")
@@ -41,17 +52,21 @@ struct AsyncTests {
 
     @Test("Cancelling an async run stops it at the next chunk with CancellationError")
     func cancellationStopsPromptly() async throws {
+        // Cancelled once a chunk has gone through (not after a fixed sleep:
+        // under the sanitizers on a loaded machine the run had not started
+        // after 20 ms, and nothing had been read).
+        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
         let task = Task { () -> PipelineError? in
             var replace = try ReplaceTransform("elvis", with: "Elvis")
             var sink = DiscardSink()
             do {
-                try await replace.run(EndlessChunks(), into: &sink)
+                try await replace.run(EndlessChunks(started: startedContinuation), into: &sink)
                 return nil
             } catch {
                 return error as? PipelineError
             }
         }
-        try await Task.sleep(for: .milliseconds(20))
+        for await _ in started { break }
         task.cancel()
         let error = try await task.value
         let failure = try #require(error)
