@@ -178,7 +178,9 @@ public struct SubstringFinder: @unchecked Sendable {
                 if position < 0 { return }
             }
             guard position &+ count <= end else { break }
-            switch try _prefilter.scan(_pattern, in: base, from: position, to: end, onMatch: onMatch) {
+            switch try _prefilter.scan(
+                _pattern, lanes: _core.pointee.lanes, in: base, from: position, to: end, onMatch: onMatch)
+            {
             case .finished:
                 fallbackEnd = 0
                 position = end
@@ -269,12 +271,20 @@ internal struct _FinderCore {
     @usableFromInline let replacement: UnsafePointer<UInt8>
     @usableFromInline let replacementCount: Int
     @usableFromInline let border: UnsafePointer<Int>
+    /// The splats of the pattern's bytes that the prefilter does not
+    /// compare, for the exact masks of patterns of 3 to 16 bytes
+    /// (``_SubstringSearcher/exactStep(_:_:_:_:_:_:_:)``; one unused lane
+    /// otherwise).
+    @usableFromInline let lanes: UnsafePointer<SIMD16<UInt8>>
 
     @usableFromInline
     init(
-        pattern: UnsafePointer<UInt8>, skip: UnsafePointer<Int32>, prefilter: _SubstringSearcher, twoWay: _TwoWay,
-        replacement: UnsafePointer<UInt8>, replacementCount: Int, border: UnsafePointer<Int>
+        pattern: UnsafePointer<UInt8>, skip: UnsafePointer<Int32>, prefilter: _SubstringSearcher,
+        twoWay: _TwoWay,
+        replacement: UnsafePointer<UInt8>, replacementCount: Int, border: UnsafePointer<Int>,
+        lanes: UnsafePointer<SIMD16<UInt8>>
     ) {
+        self.lanes = lanes
         self.pattern = pattern
         self.skip = skip
         self.prefilter = prefilter
@@ -318,17 +328,23 @@ internal final class _PatternStorage: @unchecked Sendable {
         let m = bytes.count
         count = m
         replacementCount = replacement.count
-        // One block: border (Int), skip (Int32), pattern, replacement.
+        // One block: lanes (SIMD16), border (Int), skip (Int32), pattern, replacement.
+        let prefilter = _SubstringSearcher(pattern: bytes)
+        let laneValues = _SubstringSearcher.lanes(for: bytes, prefilter)
+        let laneBytes = max(1, laneValues.count) * MemoryLayout<SIMD16<UInt8>>.stride
         let borderBytes = m * MemoryLayout<Int>.stride
         let skipBytes = 256 * MemoryLayout<Int32>.stride
         block = UnsafeMutableRawPointer.allocate(
-            byteCount: borderBytes + skipBytes + m + max(1, replacement.count),
-            alignment: MemoryLayout<Int>.alignment
+            byteCount: laneBytes + borderBytes + skipBytes + m + max(1, replacement.count),
+            alignment: MemoryLayout<SIMD16<UInt8>>.alignment
         )
-        border = block.bindMemory(to: Int.self, capacity: m)
-        skip = (block + borderBytes).bindMemory(to: Int32.self, capacity: 256)
-        pattern = (block + borderBytes + skipBytes).bindMemory(to: UInt8.self, capacity: m)
-        self.replacement = (block + borderBytes + skipBytes + m).bindMemory(
+        let lanes = block.bindMemory(to: SIMD16<UInt8>.self, capacity: max(1, laneValues.count))
+        lanes.initialize(repeating: SIMD16(), count: max(1, laneValues.count))
+        for (i, lane) in laneValues.enumerated() { lanes[i] = lane }
+        border = (block + laneBytes).bindMemory(to: Int.self, capacity: m)
+        skip = (block + laneBytes + borderBytes).bindMemory(to: Int32.self, capacity: 256)
+        pattern = (block + laneBytes + borderBytes + skipBytes).bindMemory(to: UInt8.self, capacity: m)
+        self.replacement = (block + laneBytes + borderBytes + skipBytes + m).bindMemory(
             to: UInt8.self, capacity: max(1, replacement.count))
         pattern.initialize(from: bytes, count: m)
         if !replacement.isEmpty { self.replacement.initialize(from: replacement, count: replacement.count) }
@@ -345,9 +361,9 @@ internal final class _PatternStorage: @unchecked Sendable {
         core.initialize(
             to: _FinderCore(
                 pattern: UnsafePointer(pattern), skip: UnsafePointer(skip),
-                prefilter: _SubstringSearcher(pattern: bytes), twoWay: _TwoWay(pattern: pattern, count: m),
+                prefilter: prefilter, twoWay: _TwoWay(pattern: pattern, count: m),
                 replacement: UnsafePointer(self.replacement), replacementCount: replacement.count,
-                border: UnsafePointer(border)))
+                border: UnsafePointer(border), lanes: UnsafePointer(lanes)))
     }
 
     deinit {

@@ -68,6 +68,12 @@ internal enum _ScanEnd {
 ///   patterns compare 8-byte words in a Swift loop, not with `memcmp`: a C
 ///   call is opaque to `@_noAllocation`, and the compile-time allocation
 ///   guard (`Sources/AllocationGuard`) rejects it.
+/// - **Dense steps are checked whole.** A step with three or more candidates
+///   of a pattern of 3 to 8 bytes is verified by comparing each of the
+///   pattern's other bytes across all 64 starts (``exactStep(_:_:_:_:_:_:_:)``)
+///   instead of candidate by candidate: the same cost for any number of
+///   candidates, and no mispredicted loop exit per step. Dense text through
+///   the tool: 0.80× the CPU time (4.7× Go's, from 3.9×).
 /// - **One-byte patterns** take the same loop (offsets 0 and 0): on dense
 ///   input (`x` every byte) `memchr` paid a call and its vector set-up per
 ///   match; on sparse input the loop's ~26 GB/s is within a few percent of
@@ -113,6 +119,11 @@ internal struct _SubstringSearcher: Sendable {
     /// right part (from ``critical``) matched and its left part did not
     /// (``_TwoWay/shift``).
     @usableFromInline let leftShift: Int
+    /// For patterns of 3 to 16 bytes: the offsets of the pattern's bytes
+    /// other than the two prefilter bytes, in increasing order, 4 bits each
+    /// from the lowest (``exactStep(_:_:_:_:_:_:_:)`` reads them; the
+    /// splats of those bytes are the finder's `lanes`, in the same order).
+    @usableFromInline let otherOffsets: UInt64
 
     /// Prepares a search for `pattern`, which must not be empty.
     @usableFromInline
@@ -158,6 +169,15 @@ internal struct _SubstringSearcher: Sendable {
         let twoWay = pattern.withUnsafeBufferPointer { _TwoWay(pattern: $0.baseAddress!, count: $0.count) }
         critical = twoWay.critical
         leftShift = twoWay.shift
+        var others: UInt64 = 0
+        if pattern.count > 2 && pattern.count <= 16 {
+            var shift: UInt64 = 0
+            for i in pattern.indices where i != first && i != second {
+                others |= UInt64(i) << shift
+                shift += 4
+            }
+        }
+        otherOffsets = others
     }
 
     /// The candidates of `bits` (bit *i*: the start `block + i`) at which
@@ -291,6 +311,83 @@ internal struct _SubstringSearcher: Sendable {
         return (0, count)
     }
 
+    /// The starts `p..<p + 64` at which the whole pattern (3 to 16 bytes)
+    /// occurs, given the prefilter's masks `h0`…`h3` of its four 16-byte
+    /// blocks: each of the pattern's other bytes is compared across the
+    /// step (4 loads and compares per byte, from ``otherOffsets`` and
+    /// `lanes`), with no branch per candidate.
+    ///
+    /// Taken instead of ``confirm(_:_:block:)`` when a step has three or more
+    /// candidates and the pattern has at most 8 bytes: on dense text the
+    /// number of candidates per step varies (the shuffled classic text has
+    /// 4 to 13, mostly 7 to 10, for `elvis`), and the exit of `confirm`'s
+    /// loop over them is a branch the predictor misses once per step; this
+    /// costs the same for any number. Measured 2026-11-30, 64 MiB of dense
+    /// text through the tool: 0.89× the CPU time with the splats built in
+    /// the loop, 0.80× with them precomputed (`lanes`); the classic 119-byte
+    /// run 91 → 83 ns. One or two candidates (and longer patterns, 6 to 14
+    /// compares a byte) keep `confirm`: with a single failing candidate per
+    /// 64 bytes, comparing the whole step ran at 7–9 GB/s against `confirm`'s
+    /// 16.7, and a count of the candidates (no `popcnt` in the baseline
+    /// x86-64 target: ~20 instructions) cost 25% there by itself.
+    @inlinable
+    @inline(__always)
+    func exactStep(
+        _ lanes: UnsafePointer<SIMD16<UInt8>>, _ base: UnsafeRawPointer, _ p: Int,
+        _ h0: SIMDMask<SIMD16<Int8>>, _ h1: SIMDMask<SIMD16<Int8>>, _ h2: SIMDMask<SIMD16<Int8>>,
+        _ h3: SIMDMask<SIMD16<Int8>>
+    ) -> UInt64 {
+        var a0 = h0
+        var a1 = h1
+        var a2 = h2
+        var a3 = h3
+        var offsets = otherOffsets
+        var k = 0
+        while k < count &- 2 {
+            let j = Int(truncatingIfNeeded: offsets & 15)
+            offsets &>>= 4
+            let s = lanes[k]
+            a0 .&= base.loadUnaligned(fromByteOffset: p &+ j, as: SIMD16<UInt8>.self) .== s
+            a1 .&= base.loadUnaligned(fromByteOffset: p &+ 16 &+ j, as: SIMD16<UInt8>.self) .== s
+            a2 .&= base.loadUnaligned(fromByteOffset: p &+ 32 &+ j, as: SIMD16<UInt8>.self) .== s
+            a3 .&= base.loadUnaligned(fromByteOffset: p &+ 48 &+ j, as: SIMD16<UInt8>.self) .== s
+            k &+= 1
+        }
+        return UInt64(_bitmask(a0)) | UInt64(_bitmask(a1)) << 16
+            | UInt64(_bitmask(a2)) << 32 | UInt64(_bitmask(a3)) << 48
+    }
+
+    /// ``exactStep(_:_:_:_:_:_:_:)`` for one 16-byte block, given its
+    /// prefilter mask `h`: the starts `p..<p + 16` at which the pattern
+    /// occurs.
+    @inlinable
+    @inline(__always)
+    func exactBlock(
+        _ lanes: UnsafePointer<SIMD16<UInt8>>, _ base: UnsafeRawPointer, _ p: Int, _ h: SIMDMask<SIMD16<Int8>>
+    ) -> UInt32 {
+        var a = h
+        var offsets = otherOffsets
+        var k = 0
+        while k < count &- 2 {
+            let j = Int(truncatingIfNeeded: offsets & 15)
+            offsets &>>= 4
+            a .&= base.loadUnaligned(fromByteOffset: p &+ j, as: SIMD16<UInt8>.self) .== lanes[k]
+            k &+= 1
+        }
+        return _bitmask(a)
+    }
+
+    /// The splats of the pattern's bytes other than the two prefilter
+    /// bytes, in the order of ``otherOffsets`` (patterns of 3 to 16 bytes;
+    /// otherwise empty).
+    @usableFromInline
+    static func lanes(for pattern: [UInt8], _ searcher: _SubstringSearcher) -> [SIMD16<UInt8>] {
+        guard pattern.count > 2 && pattern.count <= 16 else { return [] }
+        return pattern.indices.filter { $0 != searcher.offset1 && $0 != searcher.offset2 }.map {
+            SIMD16<UInt8>(repeating: pattern[$0])
+        }
+    }
+
     /// The candidate starts `p..<p + 16` whose two prefilter bytes match.
     @inlinable
     @inline(__always)
@@ -373,7 +470,9 @@ internal struct _SubstringSearcher: Sendable {
     /// in order, until `onMatch` returns `false` or the prefilter gives up.
     ///
     /// All of `base[0..<end]` must be readable: the last block may be
-    /// shifted back before `start` (its lanes there are ignored).
+    /// shifted back before `start` (its lanes there are ignored). `lanes`
+    /// holds the splats of the pattern's bytes at ``otherOffsets``
+    /// (`_SubstringSearcher.lanes(for:_:)`, kept by the finder's storage).
     ///
     /// The candidates of one 64-byte step are all consumed before the next
     /// step loads anything: after a match the candidates it covers are
@@ -386,8 +485,8 @@ internal struct _SubstringSearcher: Sendable {
     ///   ``_ScanEnd/gaveUp(_:)`` after O(*n*) work.
     @_transparent @usableFromInline
     func scan<E: Error>(
-        _ pattern: UnsafePointer<UInt8>, in base: UnsafeRawPointer, from start: Int, to end: Int,
-        onMatch: (Int) throws(E) -> Bool
+        _ pattern: UnsafePointer<UInt8>, lanes: UnsafePointer<SIMD16<UInt8>>, in base: UnsafeRawPointer,
+        from start: Int, to end: Int, onMatch: (Int) throws(E) -> Bool
     ) throws(E) -> _ScanEnd {
         let last = end &- count  // the last offset a match can start at
         var p = start  // where the next block starts
@@ -462,7 +561,11 @@ internal struct _SubstringSearcher: Sendable {
                     bits =
                         UInt64(_bitmask(h0)) | UInt64(_bitmask(h1)) << 16
                         | UInt64(_bitmask(h2)) << 32 | UInt64(_bitmask(h3)) << 48
-                    if count > 2 && count <= 16 { bits = confirm(bits, base, block: p) }
+                    if count > 2 && count <= 16 {
+                        bits =
+                            count <= 8 && _hasThreeBits(bits)
+                            ? exactStep(lanes, base, p, h0, h1, h2, h3) : confirm(bits, base, block: p)
+                    }
                     if bits != 0 {
                         block = p
                         p &+= 64
@@ -508,11 +611,24 @@ internal struct _SubstringSearcher: Sendable {
             let q = min(p, last &- 15)
             let h = self.block(base, q, splat1, splat2)
             bits = UInt64(_bitmask(h)) & (~0 << UInt64(p &- q))
-            if count > 2 && count <= 16 { bits = confirm(bits, base, block: q) }
+            if count > 2 && count <= 16 {
+                bits =
+                    count <= 8 && _hasThreeBits(bits)
+                    ? bits & UInt64(exactBlock(lanes, base, q, h)) : confirm(bits, base, block: q)
+            }
             block = q
             p = q &+ 16
         }
     }
+}
+
+/// Whether `bits` has at least three bits set: two `x & (x - 1)` steps,
+/// four instructions (a population count is ~20 without `popcnt`).
+@inlinable
+@inline(__always)
+internal func _hasThreeBits(_ bits: UInt64) -> Bool {
+    let two = bits & (bits &- 1)
+    return two & (two &- 1) != 0
 }
 
 /// `bits` (bit *i*: a candidate start `block + i`) without the candidates

@@ -23,12 +23,18 @@ private enum PrefilterResult {
 
 private func find(_ pattern: [UInt8], in input: [UInt8], from start: Int, to end: Int) -> PrefilterResult {
     let searcher = _SubstringSearcher(pattern: pattern)
+    let lanes = _SubstringSearcher.lanes(for: pattern, searcher) + [SIMD16()]
     return pattern.withUnsafeBufferPointer { pattern in
         input.withUnsafeBytes { input in
             var first = -1
-            let result = searcher.scan(pattern.baseAddress!, in: input.baseAddress!, from: start, to: end) {
-                first = $0
-                return false
+            let result = lanes.withUnsafeBufferPointer { lanes in
+                searcher.scan(
+                    pattern.baseAddress!, lanes: lanes.baseAddress!, in: input.baseAddress!, from: start,
+                    to: end
+                ) {
+                    first = $0
+                    return false
+                }
             }
             switch result {
             case .stopped: return .found(first)
@@ -382,6 +388,52 @@ struct SubstringFinderTests {
             var all: [Int] = []
             finder.forEachMatch(in: input.span.bytes) { all.append($0) }
             #expect(all == naiveMatches(pattern, in: input), "\(context)")
+        }
+    }
+
+    /// Steps with three or more candidates of a 3- to 8-byte pattern are
+    /// verified by comparing every byte of the pattern across the whole step
+    /// (``_SubstringSearcher/exactStep(_:_:_:_:_:_:_:)``): each of the
+    /// pattern's bytes must be checked. Texts of near-misses that differ
+    /// from the pattern in one byte, at each offset in turn, mixed with true
+    /// matches, so that steps have many candidates; found against a naive
+    /// search, at every alignment of the buffer and through the 16-byte
+    /// blocks of the tail.
+    @Test func denseCandidatesAreVerifiedAtEveryPatternByte() throws {
+        var random = SeededRandom(seed: 0xE4AC7)
+        for m in 3...8 {
+            for trial in 0..<40 {
+                let pattern = random.bytes(m, from: utf8("abcdefgh"))
+                let finder = try SubstringFinder(pattern)
+                var input: [UInt8] = []
+                while input.count < 300 {
+                    var piece = pattern
+                    if Int.random(in: 0..<4, using: &random) != 0 {
+                        // A near-miss: one byte of the pattern changed.
+                        let at = Int.random(in: 0..<m, using: &random)
+                        piece[at] = piece[at] == UInt8(ascii: "z") ? UInt8(ascii: "y") : UInt8(ascii: "z")
+                    }
+                    input += piece
+                    input += random.bytes(Int.random(in: 0...2, using: &random), from: utf8("ab"))
+                }
+                let expected = naiveMatches(pattern, in: input)
+                let alignment = trial % 16
+                let padded = [UInt8](repeating: 0xEE, count: alignment) + input
+                var found: [Int] = []
+                padded.withUnsafeBytes { whole in
+                    let buffer = UnsafeRawBufferPointer(rebasing: whole[alignment...])
+                    var start = 0
+                    while let next = finder.firstMatch(in: buffer, from: start) {
+                        found.append(next)
+                        start = next + m
+                    }
+                }
+                let context = "\(printable(pattern)) in \(printable(input))"
+                #expect(found == expected, "\(context)")
+                var all: [Int] = []
+                finder.forEachMatch(in: input.span.bytes) { all.append($0) }
+                #expect(all == expected, "\(context)")
+            }
         }
     }
 
