@@ -247,12 +247,17 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
             let need = replacementCount &+ 32
             try _finder._scan(base, from: position, to: count, fallback: &fallback) { found in
                 let run = found &- position
-                if _fastPath(run < Self._directRunLimit && run &+ need <= output.room) {
-                    if _fastPath(found <= copyLimit) {
-                        output.copyRun(base + position, run)
+                // One test for the common case (a short run, room, not near
+                // the chunk's end), then the rarer ones.
+                if _fastPath(run < Self._directRunLimit && run &+ need <= output.room && found <= copyLimit) {
+                    output.copyRun(base + position, run)
+                    if replacementCount <= 32 {
+                        output.store(replacementWords, replacementCount)
                     } else {
-                        output.copy(base + position, run)
+                        output.copy(replacement, replacementCount)
                     }
+                } else if run < Self._directRunLimit && run &+ need <= output.room {
+                    output.copy(base + position, run)
                     if replacementCount <= 32 {
                         output.store(replacementWords, replacementCount)
                     } else {
@@ -546,13 +551,14 @@ internal struct _DirectOutput {
 
     /// Stores `words` (the replacement's first 32 bytes, zero past its end:
     /// `_FinderCore.replacementWords`) and keeps `count` of their bytes,
-    /// at most 32 (room for 32 is checked by the caller).
+    /// at most 32 (room for 32 is checked by the caller). Both words are
+    /// stored whatever `count`: no branch per match.
     @inlinable
     @inline(__always)
     mutating func store(_ words: (SIMD16<UInt8>, SIMD16<UInt8>), _ count: Int) {
         let destination = cursor.unsafelyUnwrapped
         destination.storeBytes(of: words.0, as: SIMD16<UInt8>.self)
-        if count > 16 { destination.storeBytes(of: words.1, toByteOffset: 16, as: SIMD16<UInt8>.self) }
+        destination.storeBytes(of: words.1, toByteOffset: 16, as: SIMD16<UInt8>.self)
         cursor = destination + count
         room &-= count
     }
