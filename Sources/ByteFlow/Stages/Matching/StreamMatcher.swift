@@ -43,6 +43,14 @@ internal struct _StreamMatcher: Sendable {
     @usableFromInline internal let tail: UInt8
     /// Bytes of the pattern the stream so far ends with, below `count`.
     @usableFromInline internal var state: Int
+    /// The pattern's first `min(count, 8)` bytes, byte 0 lowest: a pattern
+    /// of up to 8 bytes is compared with one load, no table (see
+    /// ``_equalsPattern(_:at:_:patternFrom:length:)``).
+    @usableFromInline internal let prefixWord: UInt64
+    /// Whether some proper prefix of the pattern is also a suffix of it (a
+    /// nonzero KMP failure value), so that a match pending at a write's
+    /// start may have more than one start to try.
+    @usableFromInline internal let hasBorder: Bool
 
     @inlinable
     internal init(_ pattern: [UInt8]) {
@@ -52,6 +60,10 @@ internal struct _StreamMatcher: Sendable {
         head = pattern[0]
         tail = pattern[pattern.count - 1]
         state = 0
+        var word: UInt64 = 0
+        for (k, byte) in pattern.prefix(8).enumerated() { word |= UInt64(byte) << UInt64(8 * k) }
+        prefixWord = word
+        hasBorder = tables.failure.contains { $0 > 0 }
     }
 
     /// The pattern.
@@ -144,6 +156,145 @@ internal struct _StreamMatcher: Sendable {
             return total &+ _countMatchesByMask(base, from: i, to: end)
         }
         return total &+ _countMatchesLong(base, from: i, to: end)
+    }
+
+    /// The newlines and the matches in a write `base[0..<n]` of 16 to 64
+    /// bytes, continuing the match in progress; afterwards ``state``
+    /// describes the write's tail. Returns the matches; `lines` receives the
+    /// `\n` bytes.
+    ///
+    /// Why (a framer's output: one write per line, ~40–70 bytes; figures in
+    /// `Documentation/WritingStages.md`, "Fourth session"): the write is
+    /// read once, as four 16-byte blocks at `0, 16, 32, 48`, each clamped to
+    /// end at `n` (overlapping blocks set the same bits again), no branch on
+    /// the length; each block gives three bit masks, `\n`, the pattern's
+    /// first byte and its last. The line count is the bits of one mask, not a
+    /// second pass over the bytes. A pattern of up to 8 bytes is compared
+    /// with one 8-byte load against ``prefixWord`` (candidates, the tail
+    /// state, a match pending from the write before) instead of byte by byte
+    /// through the shared tables (two dependent loads before the first
+    /// compare); the pending match is tried at the starts its KMP failure
+    /// chain allows instead of stepping the automaton (a call per byte).
+    @inlinable
+    @inline(__always)
+    internal mutating func countLinesAndMatches(_ base: UnsafeRawPointer, _ n: Int, lines: inout Int) -> Int {
+        let splatLine = SIMD16<UInt8>(repeating: 0x0A)
+        let splatHead = _splat(head)
+        let splatTail = _splat(tail)
+        var newlines: UInt64 = 0
+        var heads: UInt64 = 0
+        var tails: UInt64 = 0
+        let lastBlock = n &- 16
+        for k in stride(from: 0, to: 64, by: 16) {
+            let offset = Swift.min(k, lastBlock)
+            let block = base.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
+            let shift = UInt64(truncatingIfNeeded: offset)
+            newlines |= UInt64(_bitmask(block .== splatLine)) &<< shift
+            heads |= UInt64(_bitmask(block .== splatHead)) &<< shift
+            tails |= UInt64(_bitmask(block .== splatTail)) &<< shift
+        }
+        // A frame has no `\n` (the framer drops it) or one at its end.
+        lines = newlines == 0 ? 0 : newlines.nonzeroBitCount
+        let m = count
+        var total = 0
+        var from = 0
+        if state > 0 {
+            // The match in progress began `t` bytes before the write, for `t`
+            // the state or a border of it (longest first: the leftmost start).
+            var t = state
+            state = 0
+            while true {
+                let need = m &- t
+                if need <= n {
+                    if _equalsPattern(base, at: 0, n, patternFrom: t, length: need) {
+                        total = 1
+                        from = need
+                        break
+                    }
+                } else if _equalsPattern(base, at: 0, n, patternFrom: t, length: n) {
+                    state = t &+ n  // the whole write continues it
+                    return 0
+                }
+                guard hasBorder else { break }
+                t = tables.failure[t &- 1]
+                guard t > 0 else { break }
+            }
+            guard from < n else { return total }
+        }
+        let shift = UInt64(truncatingIfNeeded: from)
+        return total &+ _countByMasks(base, n, from: from, heads: heads &>> shift, tails: tails &>> shift)
+    }
+
+    /// The matches in `base[from..<n]` given the bits of its bytes equal to
+    /// the pattern's first and last bytes (byte `from` in bit 0), all of
+    /// `base[0..<n]` readable, `n - from <= 64`; sets ``state`` for the
+    /// range's tail.
+    @inlinable
+    @inline(__always)
+    internal mutating func _countByMasks(
+        _ base: UnsafeRawPointer, _ n: Int, from: Int, heads: UInt64, tails: UInt64
+    ) -> Int {
+        let length = n &- from
+        let m = count
+        var total = 0
+        var lastEnd = 0  // relative to `from`, like the bits
+        if length >= m {  // then m ≤ 64
+            var candidates = heads & (tails &>> UInt64(truncatingIfNeeded: m &- 1)) & _lowBits(length &- m &+ 1)
+            while candidates != 0 {
+                let start = candidates.trailingZeroBitCount
+                if _equalsPattern(base, at: from &+ start, n, patternFrom: 0, length: m) {
+                    total &+= 1
+                    lastEnd = start &+ m
+                    candidates &= ~_lowBits(lastEnd)
+                } else {
+                    candidates &= candidates &- 1
+                }
+            }
+        }
+        // The tail: the earliest start, after the last match and in the last
+        // `m - 1` bytes, where the rest of the range is a prefix of the pattern.
+        var starts = heads & ~_lowBits(Swift.max(lastEnd, length &- m &+ 1)) & _lowBits(length)
+        var tailState = 0
+        while starts != 0 {
+            let start = starts.trailingZeroBitCount
+            if _equalsPattern(base, at: from &+ start, n, patternFrom: 0, length: length &- start) {
+                tailState = length &- start
+                break
+            }
+            starts &= starts &- 1
+        }
+        state = tailState
+        return total
+    }
+
+    /// Whether `base[at..<at + length]` equals `pattern[patternFrom..<patternFrom + length]`,
+    /// for `1 <= length`, `at + length <= n` and `patternFrom + length <= count`,
+    /// all of `base[0..<n]` readable.
+    ///
+    /// A pattern of up to 8 bytes in a write of at least 8: one load of the
+    /// 8 bytes at `at` (or the last 8 of the write, if fewer follow `at`),
+    /// shifted and masked, against ``prefixWord``.
+    @inlinable
+    @inline(__always)
+    internal func _equalsPattern(
+        _ base: UnsafeRawPointer, at: Int, _ n: Int, patternFrom: Int, length: Int
+    ) -> Bool {
+        if count <= 8 && n >= 8 {
+            let p = Swift.min(at, n &- 8)
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: p, as: UInt64.self))
+                &>> UInt64(truncatingIfNeeded: (at &- p) &* 8)
+            let expected = prefixWord &>> UInt64(truncatingIfNeeded: patternFrom &* 8)
+            let lengthMask: UInt64 = length >= 8 ? ~0 : (1 &<< UInt64(truncatingIfNeeded: length &* 8)) &- 1
+            return (word ^ expected) & lengthMask == 0
+        }
+        return tables.pattern.withUnsafeBufferPointer { pattern in
+            var k = 0
+            while k < length {
+                if base.load(fromByteOffset: at &+ k, as: UInt8.self) != pattern[patternFrom &+ k] { return false }
+                k &+= 1
+            }
+            return true
+        }
     }
 
     /// ``countMatches(in:_:)`` for longer ranges: the block loop or the finder.
@@ -441,6 +592,17 @@ internal func _equalMask(_ base: UnsafeRawPointer, from: Int, to end: Int, _ byt
     }
     let last = _mask16(base + (end &- 16), byte)
     return mask | (n >= 16 ? last &<< UInt64(truncatingIfNeeded: n &- 16) : last &>> UInt64(truncatingIfNeeded: 16 &- n))
+}
+
+/// `byte` in every lane, from a byte load: `SIMD16(repeating:)` on a
+/// stored field became a 16-byte load at the field's address, which spans
+/// ``_StreamMatcher/state``, stored by the write before, and so could not
+/// be forwarded from the store (a stall of ~12 cycles per write, 14% of
+/// the samples in the fused count).
+@inlinable
+@inline(__always)
+internal func _splat(_ byte: UInt8) -> SIMD16<UInt8> {
+    unsafeBitCast(SIMD2<UInt64>(repeating: UInt64(byte) &* 0x0101_0101_0101_0101), to: SIMD16<UInt8>.self)
 }
 
 /// The bits below `count`, for any `count` (none at or below 0, all from 64).

@@ -110,10 +110,19 @@ public struct CountingTransform: ByteTransform, Sendable {
         let count = chunk.byteCount
         if count > 0 {
             chunk.withUnsafeBytes { bytes in
-                _counts.lines &+= _countByte(0x0A, in: bytes.baseAddress!, count)
+                let base = bytes.baseAddress!
+                // A write of 16–64 bytes (a frame) with a pattern: one pass
+                // for both counts (see `_StreamMatcher.countLinesAndMatches`).
+                var lines = 0
                 // Optional chaining mutates the matcher in place; `_matcher!`
                 // after a `!= nil` test copied it (its arrays retained) per write.
-                if let matches = _matcher?.countMatches(in: bytes.baseAddress!, count) {
+                if UInt(bitPattern: count &- 16) <= 48, let matches = _matcher?.countLinesAndMatches(base, count, lines: &lines) {
+                    _counts.lines &+= lines
+                    _counts.matches &+= matches
+                    return
+                }
+                _counts.lines &+= _countByte(0x0A, in: base, count)
+                if let matches = _matcher?.countMatches(in: base, count) {
                     _counts.matches &+= matches
                 }
             }
