@@ -135,7 +135,7 @@ struct ObservationTests {
     }
 
     @Test(
-        "CountingTransform: one-pass count of 16–64-byte writes (lines and matches), \\r\\n lines, writes ending inside a partial match, patterns with and without borders",
+        "CountingTransform: one-pass count of 8–64-byte writes (lines and matches), \\r\\n lines, writes ending inside a partial match, patterns with and without borders",
         arguments: ["e", "\r\n", "ab", "aa", "elvis", "abcab", "aaaaa", "ab\nab", "abcdefgh", "aabaabaa", "abcdefghijklmnopq", "aabaabaabaabaabaa"])
     func countingOnePassWrites(pattern patternText: String) throws {
         var random = SeededRandom(seed: UInt64(patternText.utf8.count) &* 31 &+ UInt64(patternText.utf8.first!) &+ 8_800)
@@ -157,7 +157,7 @@ struct ObservationTests {
         let expected = CountingTransform.Counts(
             bytes: input.count, lines: input.count { $0 == 0x0A }, matches: referenceCount(input, pattern))
         let cuts: [Chunking] =
-            [.whole, .fixed(1)] + (14...66).map { .fixed($0) } + [.fixed(255)]
+            [.whole, .fixed(1)] + (5...66).map { .fixed($0) } + [.fixed(255)]
             + (0..<6).map { _ in randomPieces(for: input.count, using: &random) }
         for chunking in cuts {
             var pipeline = ChunkedSource(input, chunking).transformed(by: try CountingTransform(pattern: pattern))

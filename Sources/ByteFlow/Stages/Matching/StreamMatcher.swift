@@ -47,10 +47,6 @@ internal struct _StreamMatcher: Sendable {
     /// of up to 8 bytes is compared with one load, no table (see
     /// ``_equalsPattern(_:at:_:patternFrom:length:)``).
     @usableFromInline internal let prefixWord: UInt64
-    /// Whether some proper prefix of the pattern is also a suffix of it (a
-    /// nonzero KMP failure value), so that a match pending at a write's
-    /// start may have more than one start to try.
-    @usableFromInline internal let hasBorder: Bool
 
     @inlinable
     internal init(_ pattern: [UInt8]) {
@@ -63,7 +59,6 @@ internal struct _StreamMatcher: Sendable {
         var word: UInt64 = 0
         for (k, byte) in pattern.prefix(8).enumerated() { word |= UInt64(byte) << UInt64(8 * k) }
         prefixWord = word
-        hasBorder = tables.failure.contains { $0 > 0 }
     }
 
     /// The pattern.
@@ -158,7 +153,7 @@ internal struct _StreamMatcher: Sendable {
         return total &+ _countMatchesLong(base, from: i, to: end)
     }
 
-    /// The newlines and the matches in a write `base[0..<n]` of 16 to 64
+    /// The newlines and the matches in a write `base[0..<n]` of 1 to 64
     /// bytes, continuing the match in progress; afterwards ``state``
     /// describes the write's tail. Returns the matches; `lines` receives the
     /// `\n` bytes.
@@ -167,7 +162,7 @@ internal struct _StreamMatcher: Sendable {
     /// `Documentation/WritingStages.md`, "Fourth session"): the write is
     /// read once, as four 16-byte blocks at `0, 16, 32, 48`, each clamped to
     /// end at `n` (overlapping blocks set the same bits again), no branch on
-    /// the length; each block gives three bit masks, `\n`, the pattern's
+    /// the length (under 16 bytes: one block from smaller loads, ``_shortBlock(_:_:)``); each block gives three bit masks, `\n`, the pattern's
     /// first byte and its last. The line count is the bits of one mask, not a
     /// second pass over the bytes. A pattern of up to 8 bytes is compared
     /// with one 8-byte load against ``prefixWord`` (candidates, the tail
@@ -184,14 +179,23 @@ internal struct _StreamMatcher: Sendable {
         var newlines: UInt64 = 0
         var heads: UInt64 = 0
         var tails: UInt64 = 0
-        let lastBlock = n &- 16
-        for k in stride(from: 0, to: 64, by: 16) {
-            let offset = Swift.min(k, lastBlock)
-            let block = base.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
-            let shift = UInt64(truncatingIfNeeded: offset)
-            newlines |= UInt64(_bitmask(block .== splatLine)) &<< shift
-            heads |= UInt64(_bitmask(block .== splatHead)) &<< shift
-            tails |= UInt64(_bitmask(block .== splatTail)) &<< shift
+        if n >= 16 {
+            let lastBlock = n &- 16
+            // Two blocks cover up to 32 bytes; four, clamped, up to 64.
+            for k in stride(from: 0, to: n > 32 ? 64 : 32, by: 16) {
+                let offset = Swift.min(k, lastBlock)
+                let block = base.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
+                let shift = UInt64(truncatingIfNeeded: offset)
+                newlines |= UInt64(_bitmask(block .== splatLine)) &<< shift
+                heads |= UInt64(_bitmask(block .== splatHead)) &<< shift
+                tails |= UInt64(_bitmask(block .== splatTail)) &<< shift
+            }
+        } else {
+            let block = _shortBlock(base, n)
+            let valid = _lowBits(n)
+            newlines = UInt64(_bitmask(block .== splatLine)) & valid
+            heads = UInt64(_bitmask(block .== splatHead)) & valid
+            tails = UInt64(_bitmask(block .== splatTail)) & valid
         }
         // A frame has no `\n` (the framer drops it) or one at its end.
         lines = newlines == 0 ? 0 : newlines.nonzeroBitCount
@@ -215,7 +219,7 @@ internal struct _StreamMatcher: Sendable {
                     state = t &+ n  // the whole write continues it
                     return 0
                 }
-                guard hasBorder else { break }
+                guard tables.hasBorder else { break }  // rare: read from the tables
                 t = tables.failure[t &- 1]
                 guard t > 0 else { break }
             }
@@ -524,6 +528,11 @@ internal final class _PatternTables: Sendable {
     @usableFromInline internal let failure: [Int]
     /// The search inside a chunk.
     @usableFromInline internal let finder: SubstringFinder
+    /// Whether some proper prefix of the pattern is also a suffix of it (a
+    /// nonzero failure value), so that a match pending at a write's start
+    /// may have more than one start to try. Here, not in the matcher: a
+    /// matcher a word larger made unrelated paths of the count ~1 ns slower.
+    @usableFromInline internal let hasBorder: Bool
 
     @usableFromInline
     internal init(_ pattern: [UInt8]) {
@@ -536,6 +545,7 @@ internal final class _PatternTables: Sendable {
             failure[i] = k
         }
         self.failure = failure
+        hasBorder = failure.contains { $0 > 0 }
         finder = try! SubstringFinder(pattern)  // not empty: the matcher checks
     }
 }
@@ -603,6 +613,40 @@ internal func _equalMask(_ base: UnsafeRawPointer, from: Int, to end: Int, _ byt
 @inline(__always)
 internal func _splat(_ byte: UInt8) -> SIMD16<UInt8> {
     unsafeBitCast(SIMD2<UInt64>(repeating: UInt64(byte) &* 0x0101_0101_0101_0101), to: SIMD16<UInt8>.self)
+}
+
+/// A block whose lanes `0..<n` are `base[0..<n]`, for `1 <= n < 16`, from
+/// loads inside the write (the other lanes are to be masked): from 8 bytes
+/// on, two overlapping 8-byte loads, the second shifted so that lane 8 is
+/// byte 8; below, ``_tinyBlock(_:_:)``.
+@inlinable
+@inline(__always)
+internal func _shortBlock(_ base: UnsafeRawPointer, _ n: Int) -> SIMD16<UInt8> {
+    guard n >= 8 else { return _tinyBlock(base, n) }
+    let low = base.loadUnaligned(as: UInt64.self)
+    let high = base.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+        &>> UInt64(truncatingIfNeeded: (16 &- n) &* 8)  // n = 8: a shift of 0, lanes masked
+    return unsafeBitCast(SIMD2<UInt64>(UInt64(littleEndian: low), UInt64(littleEndian: high)), to: SIMD16<UInt8>.self)
+}
+
+/// ``_shortBlock(_:_:)`` for `1 <= n < 8`: two 4-byte loads from 4 bytes
+/// on, three byte loads below. Out of line: inlined, its branches made the
+/// one-pass count ~1 ns slower on every longer write (41-byte frames,
+/// 20.5 → 21.5 ns).
+@usableFromInline
+@inline(never)
+internal func _tinyBlock(_ base: UnsafeRawPointer, _ n: Int) -> SIMD16<UInt8> {
+    let low: UInt64
+    if n >= 4 {
+        low = UInt64(base.loadUnaligned(as: UInt32.self))
+            | (UInt64(base.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self))
+                &>> UInt64(truncatingIfNeeded: (8 &- n) &* 8)) &<< 32
+    } else {
+        low = UInt64(base.load(as: UInt8.self))
+            | UInt64(base.load(fromByteOffset: n &>> 1, as: UInt8.self)) &<< 8
+            | UInt64(base.load(fromByteOffset: n &- 1, as: UInt8.self)) &<< 16
+    }
+    return unsafeBitCast(SIMD2<UInt64>(UInt64(littleEndian: low), 0), to: SIMD16<UInt8>.self)
 }
 
 /// The bits below `count`, for any `count` (none at or below 0, all from 64).
