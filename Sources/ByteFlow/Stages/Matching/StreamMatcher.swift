@@ -158,18 +158,28 @@ internal struct _StreamMatcher: Sendable {
     /// describes the write's tail. Returns the matches; `lines` receives the
     /// `\n` bytes.
     ///
-    /// Why (a framer's output: one write per line, ~40–70 bytes; figures in
-    /// `Documentation/WritingStages.md`, "Fourth session"): the write is
-    /// read once, as four 16-byte blocks at `0, 16, 32, 48`, each clamped to
-    /// end at `n` (overlapping blocks set the same bits again), no branch on
-    /// the length (under 16 bytes: one block from smaller loads, ``_shortBlock(_:_:)``); each block gives three bit masks, `\n`, the pattern's
-    /// first byte and its last. The line count is the bits of one mask, not a
-    /// second pass over the bytes. A pattern of up to 8 bytes is compared
-    /// with one 8-byte load against ``prefixWord`` (candidates, the tail
-    /// state, a match pending from the write before) instead of byte by byte
-    /// through the shared tables (two dependent loads before the first
-    /// compare); the pending match is tried at the starts its KMP failure
-    /// chain allows instead of stepping the automaton (a call per byte).
+    /// Why (a framer's output: one write per line, ~40–70 bytes): the ~24 ns
+    /// a frame of the count before were two passes over the frame (the line
+    /// count's lane sums, then one mask loop per pattern byte), candidates
+    /// and the tail verified byte by byte through the shared tables (the
+    /// matcher's tables object, then the array's buffer: two dependent loads
+    /// before the first compare), a KMP step per byte of a match pending
+    /// from the write before (a call each), and a stall: the splats of the
+    /// pattern's bytes were 16-byte loads across ``state``, just stored, which
+    /// the store cannot forward (see ``_splat(_:)``). Here the write is read
+    /// once, as 16-byte blocks at `0, 16, 32, 48`, each clamped to end at `n`
+    /// (overlapping blocks set the same bits again; two blocks up to 32
+    /// bytes, one from smaller loads under 16, ``_shortBlock(_:_:)``), each
+    /// giving three bit masks: `\n`, the pattern's first byte, its last. The
+    /// line count is the bits of one mask.
+    /// A pattern of up to 8 bytes is compared with one 8-byte load against
+    /// ``prefixWord`` (candidates, the tail state, a pending match), and the
+    /// pending match is tried at the starts its KMP failure chain allows.
+    /// Behind the line framer, 1 MiB of the `Stages` benchmark's text
+    /// (~53-byte lines), a scratch client: 27.8 → 21.9 ns a frame for the
+    /// count alone, framing → count 32.9 → 28.8; 12-byte frames 26.7 → 16.1
+    /// (figures and commands in `Documentation/WritingStages.md`, "Fourth
+    /// session: the count per frame").
     @inlinable
     @inline(__always)
     internal mutating func countLinesAndMatches(_ base: UnsafeRawPointer, _ n: Int, lines: inout Int) -> Int {
@@ -181,8 +191,8 @@ internal struct _StreamMatcher: Sendable {
         var tails: UInt64 = 0
         if n >= 16 {
             let lastBlock = n &- 16
-            // Two blocks cover up to 32 bytes; four, clamped, up to 64.
-            for k in stride(from: 0, to: n > 32 ? 64 : 32, by: 16) {
+            // One block covers 16 bytes, two up to 32; four, clamped, up to 64.
+            for k in stride(from: 0, to: n > 32 ? 64 : n > 16 ? 32 : 16, by: 16) {
                 let offset = Swift.min(k, lastBlock)
                 let block = base.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
                 let shift = UInt64(truncatingIfNeeded: offset)
@@ -197,8 +207,10 @@ internal struct _StreamMatcher: Sendable {
             heads = UInt64(_bitmask(block .== splatHead)) & valid
             tails = UInt64(_bitmask(block .== splatTail)) & valid
         }
-        // A frame has no `\n` (the framer drops it) or one at its end.
-        lines = newlines == 0 ? 0 : newlines.nonzeroBitCount
+        // No branch: with `newlines == 0 ? 0 : …` (a frame has no `\n`),
+        // 16-byte chunks of text mispredicted it (15.1 against 14.0 ns a
+        // write); the population count without `popcnt` is ~12 instructions.
+        lines = newlines.nonzeroBitCount
         let m = count
         var total = 0
         var from = 0
@@ -630,9 +642,11 @@ internal func _shortBlock(_ base: UnsafeRawPointer, _ n: Int) -> SIMD16<UInt8> {
 }
 
 /// ``_shortBlock(_:_:)`` for `1 <= n < 8`: two 4-byte loads from 4 bytes
-/// on, three byte loads below. Out of line: inlined, its branches made the
-/// one-pass count ~1 ns slower on every longer write (41-byte frames,
-/// 20.5 → 21.5 ns).
+/// on, three byte loads below. Out of line, to keep the common path short.
+/// Taking writes of 1–7 bytes into the one-pass count at all (inline or
+/// not) cost the longer frames ~1 ns (frames of the benchmark's text 20.5 →
+/// 21.5 ns a frame in a scratch client), and saved 5-byte frames 3.5 ns
+/// (20.2 → 16.6; 17.3 before this session): kept for short frames.
 @usableFromInline
 @inline(never)
 internal func _tinyBlock(_ base: UnsafeRawPointer, _ n: Int) -> SIMD16<UInt8> {

@@ -28,11 +28,12 @@
 /// block loop in short ones (`StreamMatcher.swift` has the crossover): it
 /// was `memchr` on the first byte and `memcmp` per candidate, two C calls
 /// per `e` when counting `elvis` (64 KiB chunks of text: 585 → 90 µs per
-/// MiB). Behind a framer, every write is one short frame: both counts then
-/// take a path without set-up per write (see `_countByte`; a write of at
-/// most 64 bytes is searched with bit masks of the pattern's first and last
-/// bytes, `_StreamMatcher._countMatchesByMask`; figures in
-/// `Documentation/WritingStages.md`, "Measured").
+/// MiB). Behind a framer, every write is one short frame: a write of at
+/// most 64 bytes with a pattern is counted in one pass, lines and matches
+/// from bit masks of the same loads (`_StreamMatcher.countLinesAndMatches`;
+/// ~41–53-byte frames, 27.8 → 21.9 ns a frame); other writes take
+/// `_countByte` and `_StreamMatcher.countMatches` (figures in
+/// `Documentation/WritingStages.md`, "Measured" and "Fourth session").
 @frozen
 public struct CountingTransform: ByteTransform, Sendable {
     /// What a ``CountingTransform`` has seen.
@@ -130,9 +131,7 @@ public struct CountingTransform: ByteTransform, Sendable {
 
     /// The counts of a write that the one-pass path does not take: longer
     /// than 64 bytes, or no pattern. Out of line, so that the one-pass path
-    /// is compiled alone: with both in one function, 41-byte frames took
-    /// ~2 ns longer and 100-byte ones ~4 (`Documentation/WritingStages.md`,
-    /// "Fourth session").
+    /// is compiled alone (inline, neither path measured faster).
     @inlinable
     @inline(never)
     internal mutating func _countOther(_ base: UnsafeRawPointer, _ count: Int) {
