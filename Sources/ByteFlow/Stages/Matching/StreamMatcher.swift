@@ -635,10 +635,11 @@ internal func _splat(_ byte: UInt8) -> SIMD16<UInt8> {
 @inline(__always)
 internal func _shortBlock(_ base: UnsafeRawPointer, _ n: Int) -> SIMD16<UInt8> {
     guard n >= 8 else { return _tinyBlock(base, n) }
-    let low = base.loadUnaligned(as: UInt64.self)
-    let high = base.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+    // Numbers with byte 0 lowest, shifted, then back to memory order.
+    let low = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self))
+    let high = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self))
         &>> UInt64(truncatingIfNeeded: (16 &- n) &* 8)  // n = 8: a shift of 0, lanes masked
-    return unsafeBitCast(SIMD2<UInt64>(UInt64(littleEndian: low), UInt64(littleEndian: high)), to: SIMD16<UInt8>.self)
+    return unsafeBitCast(SIMD2<UInt64>(low.littleEndian, high.littleEndian), to: SIMD16<UInt8>.self)
 }
 
 /// ``_shortBlock(_:_:)`` for `1 <= n < 8`: two 4-byte loads from 4 bytes
@@ -652,15 +653,15 @@ internal func _shortBlock(_ base: UnsafeRawPointer, _ n: Int) -> SIMD16<UInt8> {
 internal func _tinyBlock(_ base: UnsafeRawPointer, _ n: Int) -> SIMD16<UInt8> {
     let low: UInt64
     if n >= 4 {
-        low = UInt64(base.loadUnaligned(as: UInt32.self))
-            | (UInt64(base.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self))
+        low = UInt64(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
+            | (UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)))
                 &>> UInt64(truncatingIfNeeded: (8 &- n) &* 8)) &<< 32
     } else {
         low = UInt64(base.load(as: UInt8.self))
             | UInt64(base.load(fromByteOffset: n &>> 1, as: UInt8.self)) &<< 8
             | UInt64(base.load(fromByteOffset: n &- 1, as: UInt8.self)) &<< 16
     }
-    return unsafeBitCast(SIMD2<UInt64>(UInt64(littleEndian: low), 0), to: SIMD16<UInt8>.self)
+    return unsafeBitCast(SIMD2<UInt64>(low.littleEndian, 0), to: SIMD16<UInt8>.self)
 }
 
 /// The bits below `count`, for any `count` (none at or below 0, all from 64).
