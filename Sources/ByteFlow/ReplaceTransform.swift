@@ -236,20 +236,28 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
         if let region = try next.beginDirectWrite(minimumCount: reserve) {
             var output = _DirectOutput(region)
             // A replacement of up to 32 bytes is stored from two vector
-            // registers loaded once, 32 bytes whatever its length.
-            let replacementWords = _DirectOutput.words(replacement, replacementCount)
+            // registers loaded once, 32 bytes whatever its length. (Built
+            // by the storage's `init`: assembled here with a `memcpy` per
+            // call, they were ~55 of the classic run's ~1,700 instructions.)
+            let words = _finder._core.pointee.replacementWords
+            let replacementWords = (words[0], words[1])
             // Runs that may be copied 32 bytes at a time end at least 32
             // bytes before the chunk's end (they are read, never written).
             let copyLimit = count &- 32
             let need = replacementCount &+ 32
             try _finder._scan(base, from: position, to: count, fallback: &fallback) { found in
                 let run = found &- position
-                if _fastPath(run < Self._directRunLimit && run &+ need <= output.room) {
-                    if _fastPath(found <= copyLimit) {
-                        output.copyRun(base + position, run)
+                // One test for the common case (a short run, room, not near
+                // the chunk's end), then the rarer ones.
+                if _fastPath(run < Self._directRunLimit && run &+ need <= output.room && found <= copyLimit) {
+                    output.copyRun(base + position, run)
+                    if replacementCount <= 32 {
+                        output.store(replacementWords, replacementCount)
                     } else {
-                        output.copy(base + position, run)
+                        output.copy(replacement, replacementCount)
                     }
+                } else if run < Self._directRunLimit && run &+ need <= output.room {
+                    output.copy(base + position, run)
                     if replacementCount <= 32 {
                         output.store(replacementWords, replacementCount)
                     } else {
@@ -541,25 +549,16 @@ internal struct _DirectOutput {
         room &-= count
     }
 
-    /// The first `min(count, 32)` bytes of `source` as two vectors, zero
-    /// past `count`.
-    @inlinable
-    static func words(_ source: UnsafePointer<UInt8>, _ count: Int) -> (SIMD16<UInt8>, SIMD16<UInt8>) {
-        var words = (SIMD16<UInt8>(), SIMD16<UInt8>())
-        withUnsafeMutableBytes(of: &words) { buffer in
-            buffer.copyMemory(from: UnsafeRawBufferPointer(start: source, count: min(count, 32)))
-        }
-        return words
-    }
-
-    /// Stores `words` (see ``words(_:_:)``) and keeps `count` of their bytes,
-    /// at most 32 (room for 32 is checked by the caller).
+    /// Stores `words` (the replacement's first 32 bytes, zero past its end:
+    /// `_FinderCore.replacementWords`) and keeps `count` of their bytes,
+    /// at most 32 (room for 32 is checked by the caller). Both words are
+    /// stored whatever `count`: no branch per match.
     @inlinable
     @inline(__always)
     mutating func store(_ words: (SIMD16<UInt8>, SIMD16<UInt8>), _ count: Int) {
         let destination = cursor.unsafelyUnwrapped
         destination.storeBytes(of: words.0, as: SIMD16<UInt8>.self)
-        if count > 16 { destination.storeBytes(of: words.1, toByteOffset: 16, as: SIMD16<UInt8>.self) }
+        destination.storeBytes(of: words.1, toByteOffset: 16, as: SIMD16<UInt8>.self)
         cursor = destination + count
         room &-= count
     }

