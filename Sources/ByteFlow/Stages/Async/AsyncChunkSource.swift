@@ -129,6 +129,13 @@ public struct AsyncChunkSource<Chunks: AsyncSequence> where Chunks.Element: Byte
 
     /// The loop behind both `run`s: `waitForRoom` is awaited before every
     /// slice of at most `sliceSize` bytes.
+    ///
+    /// A ThreadSanitizer SEGV in `__tsan::ExternalAccess` at a `run`'s call
+    /// of this function, with an empty `Transform` (`PassThroughTransform`),
+    /// is a toolchain problem, not a race: the caller passes an undefined
+    /// address for an empty struct, and the unspecialized generic code
+    /// reports its `inout` access to TSan at that address
+    /// (Tests/Scripts/tsan-empty-inout.swift reproduces it without ByteFlow).
     @inlinable
     internal func _run<Transform: ByteTransform, Sink: ByteSink>(
         through transform: inout Transform, into sink: inout Sink, sliceSize: Int,
