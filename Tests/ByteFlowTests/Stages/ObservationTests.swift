@@ -135,6 +135,78 @@ struct ObservationTests {
     }
 
     @Test(
+        "CountingTransform: one-pass count of 8–64-byte writes (lines and matches), \\r\\n lines, writes ending inside a partial match, patterns with and without borders",
+        arguments: ["e", "\r\n", "ab", "aa", "elvis", "abcab", "aaaaa", "ab\nab", "abcdefgh", "aabaabaa", "abcdefghijklmnopq", "aabaabaabaabaabaa"])
+    func countingOnePassWrites(pattern patternText: String) throws {
+        var random = SeededRandom(seed: UInt64(patternText.utf8.count) &* 31 &+ UInt64(patternText.utf8.first!) &+ 8_800)
+        let pattern = utf8(patternText)
+        // Pieces of the pattern (a prefix, a suffix, the whole) among text
+        // made of its own bytes, `\r\n` and `\n`: matches, near misses and
+        // writes that end or begin inside a match.
+        let alphabet = Array(Set(pattern + utf8("x\r\n"))).sorted()
+        var input: [UInt8] = []
+        while input.count < 1_500 {
+            switch Int.random(in: 0..<5, using: &random) {
+            case 0: input += pattern
+            case 1: input += pattern.prefix(Int.random(in: 1...pattern.count, using: &random))
+            case 2: input += pattern.suffix(Int.random(in: 1...pattern.count, using: &random))
+            case 3: input += utf8(Bool.random(using: &random) ? "\r\n" : "\n")
+            default: input += random.bytes(Int.random(in: 0...12, using: &random), from: alphabet)
+            }
+        }
+        let expected = CountingTransform.Counts(
+            bytes: input.count, lines: input.count { $0 == 0x0A }, matches: referenceCount(input, pattern))
+        let cuts: [Chunking] =
+            [.whole, .fixed(1)] + (5...66).map { .fixed($0) } + [.fixed(255)]
+            + (0..<6).map { _ in randomPieces(for: input.count, using: &random) }
+        for chunking in cuts {
+            var pipeline = ChunkedSource(input, chunking).transformed(by: try CountingTransform(pattern: pattern))
+                .into(BufferSink())
+            try pipeline.run()
+            #expect(pipeline.transform.counts == expected, "pattern \(printable(pattern)) \(chunking)")
+            #expect(pipeline.sink.bytes == input)
+            var boxed = BoxedPipeline(
+                source: ChunkedSource(input, chunking), transforms: [try CountingTransform(pattern: pattern)],
+                sink: DiscardSink())
+            try boxed.run()
+            #expect(
+                (boxed.transforms[0] as? CountingTransform)?.counts == expected,
+                "boxed, pattern \(printable(pattern)) \(chunking)")
+        }
+        // Behind a line framer that strips `\r\n`: one write per line, the
+        // counter sees the lines without their endings.
+        var lines: [[UInt8]] = []
+        var line: [UInt8] = []
+        for byte in input {
+            if byte == 0x0A {
+                if line.last == 0x0D { line.removeLast() }
+                lines.append(line)
+                line = []
+            } else {
+                line.append(byte)
+            }
+        }
+        lines.append(line)  // the last line, with no `\n`, is a frame too
+        let framed = lines.joined().map { $0 }
+        let framedExpected = CountingTransform.Counts(
+            bytes: framed.count, lines: 0, matches: referenceCount(framed, pattern))
+        for chunking in [Chunking.whole, .fixed(1), .fixed(64), randomPieces(for: input.count, using: &random)] {
+            var pipeline = ChunkedSource(input, chunking).transformed(by: try DelimiterFramer.lines())
+                .transformed(by: try CountingTransform(pattern: pattern)).into(DiscardSink())
+            try pipeline.run()
+            #expect(pipeline.transform.second.counts == framedExpected, "framed, pattern \(printable(pattern)) \(chunking)")
+            var boxed = BoxedPipeline(
+                source: ChunkedSource(input, chunking),
+                transforms: [try DelimiterFramer.lines(), try CountingTransform(pattern: pattern)],
+                sink: DiscardSink())
+            try boxed.run()
+            #expect(
+                (boxed.transforms[1] as? CountingTransform)?.counts == framedExpected,
+                "framed boxed, pattern \(printable(pattern)) \(chunking)")
+        }
+    }
+
+    @Test(
         "CountingTransform behind a line framer (one write per line) counts matches within and across lines",
         arguments: 0..<20)
     func countingFramedLines(seed: Int) throws {

@@ -43,6 +43,10 @@ internal struct _StreamMatcher: Sendable {
     @usableFromInline internal let tail: UInt8
     /// Bytes of the pattern the stream so far ends with, below `count`.
     @usableFromInline internal var state: Int
+    /// The pattern's first `min(count, 8)` bytes, byte 0 lowest: a pattern
+    /// of up to 8 bytes is compared with one load, no table (see
+    /// ``_equalsPattern(_:at:_:patternFrom:length:)``).
+    @usableFromInline internal let prefixWord: UInt64
 
     @inlinable
     internal init(_ pattern: [UInt8]) {
@@ -52,6 +56,9 @@ internal struct _StreamMatcher: Sendable {
         head = pattern[0]
         tail = pattern[pattern.count - 1]
         state = 0
+        var word: UInt64 = 0
+        for (k, byte) in pattern.prefix(8).enumerated() { word |= UInt64(byte) << UInt64(8 * k) }
+        prefixWord = word
     }
 
     /// The pattern.
@@ -144,6 +151,166 @@ internal struct _StreamMatcher: Sendable {
             return total &+ _countMatchesByMask(base, from: i, to: end)
         }
         return total &+ _countMatchesLong(base, from: i, to: end)
+    }
+
+    /// The newlines and the matches in a write `base[0..<n]` of 1 to 64
+    /// bytes, continuing the match in progress; afterwards ``state``
+    /// describes the write's tail. Returns the matches; `lines` receives the
+    /// `\n` bytes.
+    ///
+    /// Why (a framer's output: one write per line, ~40–70 bytes): the ~24 ns
+    /// a frame of the count before were two passes over the frame (the line
+    /// count's lane sums, then one mask loop per pattern byte), candidates
+    /// and the tail verified byte by byte through the shared tables (the
+    /// matcher's tables object, then the array's buffer: two dependent loads
+    /// before the first compare), a KMP step per byte of a match pending
+    /// from the write before (a call each), and a stall: the splats of the
+    /// pattern's bytes were 16-byte loads across ``state``, just stored, which
+    /// the store cannot forward (see ``_splat(_:)``). Here the write is read
+    /// once, as 16-byte blocks at `0, 16, 32, 48`, each clamped to end at `n`
+    /// (overlapping blocks set the same bits again; two blocks up to 32
+    /// bytes, one from smaller loads under 16, ``_shortBlock(_:_:)``), each
+    /// giving three bit masks: `\n`, the pattern's first byte, its last. The
+    /// line count is the bits of one mask.
+    /// A pattern of up to 8 bytes is compared with one 8-byte load against
+    /// ``prefixWord`` (candidates, the tail state, a pending match), and the
+    /// pending match is tried at the starts its KMP failure chain allows.
+    /// Behind the line framer, 1 MiB of the `Stages` benchmark's text
+    /// (~53-byte lines), a scratch client: 27.8 → 21.9 ns a frame for the
+    /// count alone, framing → count 32.9 → 28.8; 12-byte frames 26.7 → 16.1
+    /// (figures and commands in `Documentation/WritingStages.md`, "Fourth
+    /// session: the count per frame").
+    @inlinable
+    @inline(__always)
+    internal mutating func countLinesAndMatches(_ base: UnsafeRawPointer, _ n: Int, lines: inout Int) -> Int {
+        let splatLine = SIMD16<UInt8>(repeating: 0x0A)
+        let splatHead = _splat(head)
+        let splatTail = _splat(tail)
+        var newlines: UInt64 = 0
+        var heads: UInt64 = 0
+        var tails: UInt64 = 0
+        if n >= 16 {
+            let lastBlock = n &- 16
+            // One block covers 16 bytes, two up to 32; four, clamped, up to 64.
+            for k in stride(from: 0, to: n > 32 ? 64 : n > 16 ? 32 : 16, by: 16) {
+                let offset = Swift.min(k, lastBlock)
+                let block = base.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
+                let shift = UInt64(truncatingIfNeeded: offset)
+                newlines |= UInt64(_bitmask(block .== splatLine)) &<< shift
+                heads |= UInt64(_bitmask(block .== splatHead)) &<< shift
+                tails |= UInt64(_bitmask(block .== splatTail)) &<< shift
+            }
+        } else {
+            let block = _shortBlock(base, n)
+            let valid = _lowBits(n)
+            newlines = UInt64(_bitmask(block .== splatLine)) & valid
+            heads = UInt64(_bitmask(block .== splatHead)) & valid
+            tails = UInt64(_bitmask(block .== splatTail)) & valid
+        }
+        // No branch: with `newlines == 0 ? 0 : …` (a frame has no `\n`),
+        // 16-byte chunks of text mispredicted it (15.1 against 14.0 ns a
+        // write); the population count without `popcnt` is ~12 instructions.
+        lines = newlines.nonzeroBitCount
+        let m = count
+        var total = 0
+        var from = 0
+        if state > 0 {
+            // The match in progress began `t` bytes before the write, for `t`
+            // the state or a border of it (longest first: the leftmost start).
+            var t = state
+            state = 0
+            while true {
+                let need = m &- t
+                if need <= n {
+                    if _equalsPattern(base, at: 0, n, patternFrom: t, length: need) {
+                        total = 1
+                        from = need
+                        break
+                    }
+                } else if _equalsPattern(base, at: 0, n, patternFrom: t, length: n) {
+                    state = t &+ n  // the whole write continues it
+                    return 0
+                }
+                guard tables.hasBorder else { break }  // rare: read from the tables
+                t = tables.failure[t &- 1]
+                guard t > 0 else { break }
+            }
+            guard from < n else { return total }
+        }
+        let shift = UInt64(truncatingIfNeeded: from)
+        return total &+ _countByMasks(base, n, from: from, heads: heads &>> shift, tails: tails &>> shift)
+    }
+
+    /// The matches in `base[from..<n]` given the bits of its bytes equal to
+    /// the pattern's first and last bytes (byte `from` in bit 0), all of
+    /// `base[0..<n]` readable, `n - from <= 64`; sets ``state`` for the
+    /// range's tail.
+    @inlinable
+    @inline(__always)
+    internal mutating func _countByMasks(
+        _ base: UnsafeRawPointer, _ n: Int, from: Int, heads: UInt64, tails: UInt64
+    ) -> Int {
+        let length = n &- from
+        let m = count
+        var total = 0
+        var lastEnd = 0  // relative to `from`, like the bits
+        if length >= m {  // then m ≤ 64
+            var candidates = heads & (tails &>> UInt64(truncatingIfNeeded: m &- 1)) & _lowBits(length &- m &+ 1)
+            while candidates != 0 {
+                let start = candidates.trailingZeroBitCount
+                if _equalsPattern(base, at: from &+ start, n, patternFrom: 0, length: m) {
+                    total &+= 1
+                    lastEnd = start &+ m
+                    candidates &= ~_lowBits(lastEnd)
+                } else {
+                    candidates &= candidates &- 1
+                }
+            }
+        }
+        // The tail: the earliest start, after the last match and in the last
+        // `m - 1` bytes, where the rest of the range is a prefix of the pattern.
+        var starts = heads & ~_lowBits(Swift.max(lastEnd, length &- m &+ 1)) & _lowBits(length)
+        var tailState = 0
+        while starts != 0 {
+            let start = starts.trailingZeroBitCount
+            if _equalsPattern(base, at: from &+ start, n, patternFrom: 0, length: length &- start) {
+                tailState = length &- start
+                break
+            }
+            starts &= starts &- 1
+        }
+        state = tailState
+        return total
+    }
+
+    /// Whether `base[at..<at + length]` equals `pattern[patternFrom..<patternFrom + length]`,
+    /// for `1 <= length`, `at + length <= n` and `patternFrom + length <= count`,
+    /// all of `base[0..<n]` readable.
+    ///
+    /// A pattern of up to 8 bytes in a write of at least 8: one load of the
+    /// 8 bytes at `at` (or the last 8 of the write, if fewer follow `at`),
+    /// shifted and masked, against ``prefixWord``.
+    @inlinable
+    @inline(__always)
+    internal func _equalsPattern(
+        _ base: UnsafeRawPointer, at: Int, _ n: Int, patternFrom: Int, length: Int
+    ) -> Bool {
+        if count <= 8 && n >= 8 {
+            let p = Swift.min(at, n &- 8)
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: p, as: UInt64.self))
+                &>> UInt64(truncatingIfNeeded: (at &- p) &* 8)
+            let expected = prefixWord &>> UInt64(truncatingIfNeeded: patternFrom &* 8)
+            let lengthMask: UInt64 = length >= 8 ? ~0 : (1 &<< UInt64(truncatingIfNeeded: length &* 8)) &- 1
+            return (word ^ expected) & lengthMask == 0
+        }
+        return tables.pattern.withUnsafeBufferPointer { pattern in
+            var k = 0
+            while k < length {
+                if base.load(fromByteOffset: at &+ k, as: UInt8.self) != pattern[patternFrom &+ k] { return false }
+                k &+= 1
+            }
+            return true
+        }
     }
 
     /// ``countMatches(in:_:)`` for longer ranges: the block loop or the finder.
@@ -373,6 +540,11 @@ internal final class _PatternTables: Sendable {
     @usableFromInline internal let failure: [Int]
     /// The search inside a chunk.
     @usableFromInline internal let finder: SubstringFinder
+    /// Whether some proper prefix of the pattern is also a suffix of it (a
+    /// nonzero failure value), so that a match pending at a write's start
+    /// may have more than one start to try. Here, not in the matcher: a
+    /// matcher a word larger made unrelated paths of the count ~1 ns slower.
+    @usableFromInline internal let hasBorder: Bool
 
     @usableFromInline
     internal init(_ pattern: [UInt8]) {
@@ -385,6 +557,7 @@ internal final class _PatternTables: Sendable {
             failure[i] = k
         }
         self.failure = failure
+        hasBorder = failure.contains { $0 > 0 }
         finder = try! SubstringFinder(pattern)  // not empty: the matcher checks
     }
 }
@@ -441,6 +614,54 @@ internal func _equalMask(_ base: UnsafeRawPointer, from: Int, to end: Int, _ byt
     }
     let last = _mask16(base + (end &- 16), byte)
     return mask | (n >= 16 ? last &<< UInt64(truncatingIfNeeded: n &- 16) : last &>> UInt64(truncatingIfNeeded: 16 &- n))
+}
+
+/// `byte` in every lane, from a byte load: `SIMD16(repeating:)` on a
+/// stored field became a 16-byte load at the field's address, which spans
+/// ``_StreamMatcher/state``, stored by the write before, and so could not
+/// be forwarded from the store (a stall of ~12 cycles per write, 14% of
+/// the samples in the fused count).
+@inlinable
+@inline(__always)
+internal func _splat(_ byte: UInt8) -> SIMD16<UInt8> {
+    unsafeBitCast(SIMD2<UInt64>(repeating: UInt64(byte) &* 0x0101_0101_0101_0101), to: SIMD16<UInt8>.self)
+}
+
+/// A block whose lanes `0..<n` are `base[0..<n]`, for `1 <= n < 16`, from
+/// loads inside the write (the other lanes are to be masked): from 8 bytes
+/// on, two overlapping 8-byte loads, the second shifted so that lane 8 is
+/// byte 8; below, ``_tinyBlock(_:_:)``.
+@inlinable
+@inline(__always)
+internal func _shortBlock(_ base: UnsafeRawPointer, _ n: Int) -> SIMD16<UInt8> {
+    guard n >= 8 else { return _tinyBlock(base, n) }
+    // Numbers with byte 0 lowest, shifted, then back to memory order.
+    let low = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self))
+    let high = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self))
+        &>> UInt64(truncatingIfNeeded: (16 &- n) &* 8)  // n = 8: a shift of 0, lanes masked
+    return unsafeBitCast(SIMD2<UInt64>(low.littleEndian, high.littleEndian), to: SIMD16<UInt8>.self)
+}
+
+/// ``_shortBlock(_:_:)`` for `1 <= n < 8`: two 4-byte loads from 4 bytes
+/// on, three byte loads below. Out of line, to keep the common path short.
+/// Taking writes of 1–7 bytes into the one-pass count at all (inline or
+/// not) cost the longer frames ~1 ns (frames of the benchmark's text 20.5 →
+/// 21.5 ns a frame in a scratch client), and saved 5-byte frames 3.5 ns
+/// (20.2 → 16.6; 17.3 before this session): kept for short frames.
+@usableFromInline
+@inline(never)
+internal func _tinyBlock(_ base: UnsafeRawPointer, _ n: Int) -> SIMD16<UInt8> {
+    let low: UInt64
+    if n >= 4 {
+        low = UInt64(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
+            | (UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)))
+                &>> UInt64(truncatingIfNeeded: (8 &- n) &* 8)) &<< 32
+    } else {
+        low = UInt64(base.load(as: UInt8.self))
+            | UInt64(base.load(fromByteOffset: n &>> 1, as: UInt8.self)) &<< 8
+            | UInt64(base.load(fromByteOffset: n &- 1, as: UInt8.self)) &<< 16
+    }
+    return unsafeBitCast(SIMD2<UInt64>(low.littleEndian, 0), to: SIMD16<UInt8>.self)
 }
 
 /// The bits below `count`, for any `count` (none at or below 0, all from 64).
