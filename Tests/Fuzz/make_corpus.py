@@ -96,6 +96,14 @@ REPLACE = {
     "long-right-mismatch": replace_case(
         [(b"abcab" * 6 + b"d", b"")], (b"abcab" * 6 + b"c") * 9 + b"abcab" * 6 + b"d", repeat_to=9001,
         cuts=[1000 // 64 * 64, 64, 1]),
+    # Dense steps: three or more candidates of a 3- to 8-byte pattern in a
+    # 64-byte step are checked whole (every pattern byte across the step);
+    # near-misses differ from the pattern in one byte, at each offset.
+    "dense-exact-steps": replace_case([ELVIS], CLASSIC, repeat_to=3000, cuts=[64 * 5, 3, 17]),
+    "dense-near-miss-8": replace_case(
+        [(b"abcdefgh", b"H")],
+        b"".join(b"abcdefgh"[:i] + b"z" + b"abcdefgh"[i + 1:] + b"abcdefgh" for i in range(8)),
+        repeat_to=2048, cuts=[64, 63, 1]),
     # Read as one MultiReplaceTransform too: order, prefixes, case, and an
     # inherited match that an earlier start overrides (`abca`: `bca` beats `c`).
     "multi-prefix-order": replace_case(
