@@ -251,18 +251,10 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
                 // the chunk's end), then the rarer ones.
                 if _fastPath(run < Self._directRunLimit && run &+ need <= output.room && found <= copyLimit) {
                     output.copyRun(base + position, run)
-                    if replacementCount <= 32 {
-                        output.store(replacementWords, replacementCount)
-                    } else {
-                        output.copy(replacement, replacementCount)
-                    }
+                    output.storeReplacement(replacementWords, replacement, replacementCount)
                 } else if run < Self._directRunLimit && run &+ need <= output.room {
                     output.copy(base + position, run)
-                    if replacementCount <= 32 {
-                        output.store(replacementWords, replacementCount)
-                    } else {
-                        output.copy(replacement, replacementCount)
-                    }
+                    output.storeReplacement(replacementWords, replacement, replacementCount)
                 } else {
                     output = try Self._writeMatchSlowly(
                         base, position, found, replacement, replacementCount, reserve: reserve, output,
@@ -561,6 +553,21 @@ internal struct _DirectOutput {
         destination.storeBytes(of: words.1, toByteOffset: 16, as: SIMD16<UInt8>.self)
         cursor = destination + count
         room &-= count
+    }
+
+    /// Writes the replacement, `count` bytes at `source`: from `words` (its
+    /// first 32 bytes, see ``store(_:_:)``) when it fits in them, otherwise
+    /// copied (room for `max(count, 32)` bytes is checked by the caller).
+    @inlinable
+    @inline(__always)
+    mutating func storeReplacement(
+        _ words: (SIMD16<UInt8>, SIMD16<UInt8>), _ source: UnsafePointer<UInt8>, _ count: Int
+    ) {
+        if count <= 32 {
+            store(words, count)
+        } else {
+            copy(source, count)
+        }
     }
 
     /// Copies exactly `count` bytes from `source` (room for them is checked

@@ -367,6 +367,11 @@ internal struct _SubstringSearcher: Sendable {
     /// ``exactStep(_:_:_:_:_:_:_:)`` for one 16-byte block, given its
     /// prefilter mask `h`: the starts `p..<p + 16` at which the pattern
     /// occurs.
+    ///
+    /// ``exactStep(_:_:_:_:_:_:_:)`` is not written as four calls of this:
+    /// the lane loop then ran once per block instead of once per step, and
+    /// the classic run took 1.05–1.1× the time, dense text through the tool
+    /// 1.07× (2026-11-30, side by side).
     @inlinable
     @inline(__always)
     func exactBlock(
