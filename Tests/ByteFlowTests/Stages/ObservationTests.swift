@@ -16,6 +16,50 @@ private func referenceCount(_ input: [UInt8], _ pattern: [UInt8]) -> Int {
     return count
 }
 
+/// Runs `input`, cut by each of `chunkings`, through a `CountingTransform`
+/// for `pattern`, specialized (into a `BufferSink`: the stream must pass on
+/// unchanged) and boxed, and expects `expected` counts from both.
+private func expectCounts(
+    _ input: [UInt8], pattern: [UInt8], in chunkings: [Chunking], _ expected: CountingTransform.Counts,
+    _ label: String
+) throws {
+    for chunking in chunkings {
+        var pipeline = ChunkedSource(input, chunking).transformed(by: try CountingTransform(pattern: pattern))
+            .into(BufferSink())
+        try pipeline.run()
+        #expect(pipeline.transform.counts == expected, "\(label) \(chunking)")
+        #expect(pipeline.sink.bytes == input, "\(label) \(chunking)")
+        var boxed = BoxedPipeline(
+            source: ChunkedSource(input, chunking), transforms: [try CountingTransform(pattern: pattern)],
+            sink: DiscardSink())
+        try boxed.run()
+        #expect(
+            (boxed.transforms[0] as? CountingTransform)?.counts == expected, "boxed, \(label) \(chunking)")
+    }
+}
+
+/// The same behind `DelimiterFramer.lines()` (one write per line): expects
+/// `expected` from the counts' `part`, specialized and boxed.
+private func expectFramedCounts<Part: Equatable>(
+    _ input: [UInt8], pattern: [UInt8], in chunkings: [Chunking], _ expected: Part,
+    _ part: KeyPath<CountingTransform.Counts, Part>, _ label: String
+) throws {
+    for chunking in chunkings {
+        var pipeline = ChunkedSource(input, chunking).transformed(by: try DelimiterFramer.lines())
+            .transformed(by: try CountingTransform(pattern: pattern)).into(DiscardSink())
+        try pipeline.run()
+        #expect(pipeline.transform.second.counts[keyPath: part] == expected, "\(label) \(chunking)")
+        var boxed = BoxedPipeline(
+            source: ChunkedSource(input, chunking),
+            transforms: [try DelimiterFramer.lines(), try CountingTransform(pattern: pattern)],
+            sink: DiscardSink())
+        try boxed.run()
+        #expect(
+            (boxed.transforms[1] as? CountingTransform)?.counts[keyPath: part] == expected,
+            "boxed, \(label) \(chunking)")
+    }
+}
+
 /// A sink that throws on its `failAt`-th write (counting from 0).
 private struct FailingAtWriteSink: ByteSink {
     struct Failure: Error {}
@@ -41,23 +85,12 @@ struct ObservationTests {
                 ? Int.random(in: 0...120, using: &random) : Int.random(in: 5000...70_000, using: &random),
             from: utf8("ab\n"))
         let pattern = random.bytes(Int.random(in: 1...4, using: &random), from: utf8("ab\n"))
-        let counter = try CountingTransform(pattern: pattern)
         let expected = CountingTransform.Counts(
             bytes: input.count, lines: input.count { $0 == 0x0A }, matches: referenceCount(input, pattern))
-        for chunking in chunkings(for: input.count, randomCount: 3, everyFixedSizeUpTo: 40, using: &random) {
-            var pipeline = ChunkedSource(input, chunking).transformed(by: counter).into(BufferSink())
-            try pipeline.run()
-            #expect(
-                pipeline.transform.counts == expected,
-                "seed \(seed) \(chunking) pattern \(printable(pattern))")
-            #expect(pipeline.sink.bytes == input)
-            var boxed = BoxedPipeline(
-                source: ChunkedSource(input, chunking), transforms: [counter], sink: DiscardSink())
-            try boxed.run()
-            #expect(
-                (boxed.transforms[0] as? CountingTransform)?.counts == expected,
-                "boxed, seed \(seed) \(chunking)")
-        }
+        try expectCounts(
+            input, pattern: pattern,
+            in: chunkings(for: input.count, randomCount: 3, everyFixedSizeUpTo: 40, using: &random),
+            expected, "seed \(seed) pattern \(printable(pattern))")
     }
 
     @Test(
@@ -78,22 +111,8 @@ struct ObservationTests {
             let input = Array(text.prefix(length))
             let expected = CountingTransform.Counts(
                 bytes: length, lines: input.count { $0 == 0x0A }, matches: referenceCount(input, pattern))
-            for chunking: Chunking in [.whole, .fixed(17), .fixed(255)] {
-                var pipeline = ChunkedSource(input, chunking).transformed(
-                    by: try CountingTransform(pattern: pattern)
-                )
-                .into(DiscardSink())
-                try pipeline.run()
-                #expect(pipeline.transform.counts == expected, "length \(length) \(chunking)")
-                var boxed = BoxedPipeline(
-                    source: ChunkedSource(input, chunking),
-                    transforms: [try CountingTransform(pattern: pattern)],
-                    sink: DiscardSink())
-                try boxed.run()
-                #expect(
-                    (boxed.transforms[0] as? CountingTransform)?.counts == expected,
-                    "boxed, length \(length) \(chunking)")
-            }
+            try expectCounts(
+                input, pattern: pattern, in: [.whole, .fixed(17), .fixed(255)], expected, "length \(length)")
         }
     }
 
@@ -116,29 +135,18 @@ struct ObservationTests {
         let cuts: [Chunking] =
             [.whole] + (1...80).map { .fixed($0) }
             + (0..<4).map { _ in randomPieces(for: input.count, using: &random) }
-        for chunking in cuts {
-            var pipeline = ChunkedSource(input, chunking).transformed(
-                by: try CountingTransform(pattern: pattern)
-            )
-            .into(BufferSink())
-            try pipeline.run()
-            #expect(pipeline.transform.counts == expected, "pattern \(patternLength) \(chunking)")
-            #expect(pipeline.sink.bytes == input)
-            var boxed = BoxedPipeline(
-                source: ChunkedSource(input, chunking), transforms: [try CountingTransform(pattern: pattern)],
-                sink: DiscardSink())
-            try boxed.run()
-            #expect(
-                (boxed.transforms[0] as? CountingTransform)?.counts == expected,
-                "boxed, pattern \(patternLength) \(chunking)")
-        }
+        try expectCounts(input, pattern: pattern, in: cuts, expected, "pattern \(patternLength)")
     }
 
     @Test(
         "CountingTransform: one-pass count of 8–64-byte writes (lines and matches), \\r\\n lines, writes ending inside a partial match, patterns with and without borders",
-        arguments: ["e", "\r\n", "ab", "aa", "elvis", "abcab", "aaaaa", "ab\nab", "abcdefgh", "aabaabaa", "abcdefghijklmnopq", "aabaabaabaabaabaa"])
+        arguments: [
+            "e", "\r\n", "ab", "aa", "elvis", "abcab", "aaaaa", "ab\nab", "abcdefgh", "aabaabaa",
+            "abcdefghijklmnopq", "aabaabaabaabaabaa",
+        ])
     func countingOnePassWrites(pattern patternText: String) throws {
-        var random = SeededRandom(seed: UInt64(patternText.utf8.count) &* 31 &+ UInt64(patternText.utf8.first!) &+ 8_800)
+        var random = SeededRandom(
+            seed: UInt64(patternText.utf8.count) &* 31 &+ UInt64(patternText.utf8.first!) &+ 8_800)
         let pattern = utf8(patternText)
         // Pieces of the pattern (a prefix, a suffix, the whole) among text
         // made of its own bytes, `\r\n` and `\n`: matches, near misses and
@@ -159,20 +167,7 @@ struct ObservationTests {
         let cuts: [Chunking] =
             [.whole, .fixed(1)] + (5...66).map { .fixed($0) } + [.fixed(255)]
             + (0..<6).map { _ in randomPieces(for: input.count, using: &random) }
-        for chunking in cuts {
-            var pipeline = ChunkedSource(input, chunking).transformed(by: try CountingTransform(pattern: pattern))
-                .into(BufferSink())
-            try pipeline.run()
-            #expect(pipeline.transform.counts == expected, "pattern \(printable(pattern)) \(chunking)")
-            #expect(pipeline.sink.bytes == input)
-            var boxed = BoxedPipeline(
-                source: ChunkedSource(input, chunking), transforms: [try CountingTransform(pattern: pattern)],
-                sink: DiscardSink())
-            try boxed.run()
-            #expect(
-                (boxed.transforms[0] as? CountingTransform)?.counts == expected,
-                "boxed, pattern \(printable(pattern)) \(chunking)")
-        }
+        try expectCounts(input, pattern: pattern, in: cuts, expected, "pattern \(printable(pattern))")
         // Behind a line framer that strips `\r\n`: one write per line, the
         // counter sees the lines without their endings.
         var lines: [[UInt8]] = []
@@ -190,20 +185,10 @@ struct ObservationTests {
         let framed = lines.joined().map { $0 }
         let framedExpected = CountingTransform.Counts(
             bytes: framed.count, lines: 0, matches: referenceCount(framed, pattern))
-        for chunking in [Chunking.whole, .fixed(1), .fixed(64), randomPieces(for: input.count, using: &random)] {
-            var pipeline = ChunkedSource(input, chunking).transformed(by: try DelimiterFramer.lines())
-                .transformed(by: try CountingTransform(pattern: pattern)).into(DiscardSink())
-            try pipeline.run()
-            #expect(pipeline.transform.second.counts == framedExpected, "framed, pattern \(printable(pattern)) \(chunking)")
-            var boxed = BoxedPipeline(
-                source: ChunkedSource(input, chunking),
-                transforms: [try DelimiterFramer.lines(), try CountingTransform(pattern: pattern)],
-                sink: DiscardSink())
-            try boxed.run()
-            #expect(
-                (boxed.transforms[1] as? CountingTransform)?.counts == framedExpected,
-                "framed boxed, pattern \(printable(pattern)) \(chunking)")
-        }
+        try expectFramedCounts(
+            input, pattern: pattern,
+            in: [Chunking.whole, .fixed(1), .fixed(64), randomPieces(for: input.count, using: &random)],
+            framedExpected, \.self, "framed, pattern \(printable(pattern))")
     }
 
     @Test(
@@ -224,20 +209,10 @@ struct ObservationTests {
         // The counter sees the lines as one stream without their `\n`s: a
         // match may run from one line (write) into the next.
         let expected = referenceCount(input.filter { $0 != 0x0A }, utf8("elvis"))
-        for chunking in chunkings(for: input.count, randomCount: 3, everyFixedSizeUpTo: 20, using: &random) {
-            var pipeline = ChunkedSource(input, chunking).transformed(by: try DelimiterFramer.lines())
-                .transformed(by: try CountingTransform(pattern: "elvis")).into(DiscardSink())
-            try pipeline.run()
-            #expect(pipeline.transform.second.counts.matches == expected, "seed \(seed) \(chunking)")
-            var boxed = BoxedPipeline(
-                source: ChunkedSource(input, chunking),
-                transforms: [try DelimiterFramer.lines(), try CountingTransform(pattern: "elvis")],
-                sink: DiscardSink())
-            try boxed.run()
-            #expect(
-                (boxed.transforms[1] as? CountingTransform)?.counts.matches == expected,
-                "boxed, seed \(seed) \(chunking)")
-        }
+        try expectFramedCounts(
+            input, pattern: utf8("elvis"),
+            in: chunkings(for: input.count, randomCount: 3, everyFixedSizeUpTo: 20, using: &random),
+            expected, \.matches, "seed \(seed)")
     }
 
     @Test("Framing into a CountingSink counts lines like wc -l when the text ends with a newline")
