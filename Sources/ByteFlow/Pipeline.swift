@@ -278,6 +278,7 @@ internal struct _MeteredSink<Base: ByteSink>: ByteSink {
     }
 
     @inlinable
+    @inline(__always)  // (as `BufferSink`'s: a call per replace kernel run)
     mutating func beginDirectWrite(minimumCount: Int) throws -> UnsafeMutableRawBufferPointer? {
         do {
             return try base.beginDirectWrite(minimumCount: minimumCount)

@@ -276,19 +276,31 @@ internal struct _FinderCore {
     /// (``_SubstringSearcher/exactStep(_:_:_:_:_:_:_:)``; one unused lane
     /// otherwise).
     @usableFromInline let lanes: UnsafePointer<SIMD16<UInt8>>
+    /// The offsets of `lanes`' bytes in the pattern (the nibbles of
+    /// ``_SubstringSearcher/otherOffsets`` as a table, for
+    /// `ReplaceTransform._exactStep`).
+    @usableFromInline let laneOffsets: UnsafePointer<Int>
     /// The replacement's first 32 bytes as two vectors, zero past its end
     /// (what ``ReplaceTransform`` stores per match on its direct path).
     @usableFromInline let replacementWords: UnsafePointer<SIMD16<UInt8>>
+    /// The shortest chunk ``ReplaceTransform`` hands to its kernel
+    /// (`ReplaceTransform._replaceDirect`): one 64-byte step of starts and
+    /// the pattern, `63 + count`, for a pattern of at most 16 bytes and a
+    /// replacement of at most 32; `Int.max` (never) otherwise.
+    @usableFromInline let directMinimum: Int
 
     @usableFromInline
     init(
         pattern: UnsafePointer<UInt8>, skip: UnsafePointer<Int32>, prefilter: _SubstringSearcher,
         twoWay: _TwoWay,
         replacement: UnsafePointer<UInt8>, replacementCount: Int, border: UnsafePointer<Int>,
-        lanes: UnsafePointer<SIMD16<UInt8>>, replacementWords: UnsafePointer<SIMD16<UInt8>>
+        lanes: UnsafePointer<SIMD16<UInt8>>, laneOffsets: UnsafePointer<Int>,
+        replacementWords: UnsafePointer<SIMD16<UInt8>>
     ) {
         self.lanes = lanes
+        self.laneOffsets = laneOffsets
         self.replacementWords = replacementWords
+        directMinimum = prefilter.count <= 16 && replacementCount <= 32 ? 63 &+ prefilter.count : .max
         self.pattern = pattern
         self.skip = skip
         self.prefilter = prefilter
@@ -336,7 +348,8 @@ internal final class _PatternStorage: @unchecked Sendable {
         let prefilter = _SubstringSearcher(pattern: bytes)
         let laneValues = _SubstringSearcher.lanes(for: bytes, prefilter)
         let laneBytes = (2 + max(1, laneValues.count)) * MemoryLayout<SIMD16<UInt8>>.stride
-        let borderBytes = m * MemoryLayout<Int>.stride
+        let offsetBytes = max(1, laneValues.count) * MemoryLayout<Int>.stride
+        let borderBytes = offsetBytes + m * MemoryLayout<Int>.stride
         let skipBytes = 256 * MemoryLayout<Int32>.stride
         block = UnsafeMutableRawPointer.allocate(
             byteCount: laneBytes + borderBytes + skipBytes + m + max(1, replacement.count),
@@ -347,7 +360,13 @@ internal final class _PatternStorage: @unchecked Sendable {
         for i in 0..<min(32, replacement.count) { vectors[i / 16][i % 16] = replacement[i] }
         let lanes = vectors + 2
         for (i, lane) in laneValues.enumerated() { lanes[i] = lane }
-        border = (block + laneBytes).bindMemory(to: Int.self, capacity: m)
+        // The lanes' offsets, then the border table, in the Int region.
+        let laneOffsets = (block + laneBytes).bindMemory(to: Int.self, capacity: max(1, laneValues.count))
+        laneOffsets.initialize(repeating: 0, count: max(1, laneValues.count))
+        for i in laneValues.indices {
+            laneOffsets[i] = Int(truncatingIfNeeded: prefilter.otherOffsets >> (4 * UInt64(i)) & 15)
+        }
+        border = (block + laneBytes + offsetBytes).bindMemory(to: Int.self, capacity: m)
         skip = (block + laneBytes + borderBytes).bindMemory(to: Int32.self, capacity: 256)
         pattern = (block + laneBytes + borderBytes + skipBytes).bindMemory(to: UInt8.self, capacity: m)
         self.replacement = (block + laneBytes + borderBytes + skipBytes + m).bindMemory(
@@ -370,7 +389,7 @@ internal final class _PatternStorage: @unchecked Sendable {
                 prefilter: prefilter, twoWay: _TwoWay(pattern: pattern, count: m),
                 replacement: UnsafePointer(self.replacement), replacementCount: replacement.count,
                 border: UnsafePointer(border), lanes: UnsafePointer(lanes),
-                replacementWords: UnsafePointer(vectors)))
+                laneOffsets: UnsafePointer(laneOffsets), replacementWords: UnsafePointer(vectors)))
     }
 
     deinit {

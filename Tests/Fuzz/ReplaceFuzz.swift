@@ -17,7 +17,7 @@
 //     header         bits 0-1: stages - 1 (3 means 1); bit 2: repeat mode;
 //                    bit 3: interleave PassThroughTransform in the boxed run;
 //                    bits 4-7: number of chunk sizes (0: the stream is one chunk)
-//     per stage      pattern length (1 + b % 48), replacement length (b % 16),
+//     per stage      pattern length (1 + b % 48), replacement length (b % 40),
 //                    then the pattern bytes and the replacement bytes
 //     chunk sizes    one byte each: 0-127 as is (0 is an empty chunk),
 //                    128-255 mean (b - 127) * 64 bytes; the list repeats
@@ -114,7 +114,7 @@ struct Case {
         let cutCount = Int(header >> 4)
         for _ in 0..<stageCount {
             let patternCount = 1 + Int(input.byte()) % 48
-            let replacementCount = Int(input.byte()) % 16
+            let replacementCount = Int(input.byte()) % 40
             stages.append((input.bytes(patternCount), input.bytes(replacementCount)))
         }
         for _ in 0..<cutCount {

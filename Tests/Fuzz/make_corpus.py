@@ -26,7 +26,7 @@ def replace_case(stages, body, cuts=(), repeat_to=None, interleave=False):
     header = (len(stages) - 1) | (4 if repeat_to else 0) | (8 if interleave else 0) | (len(cuts) << 4)
     out = bytearray([header])
     for pattern, replacement in stages:
-        assert 1 <= len(pattern) <= 48 and len(replacement) < 16
+        assert 1 <= len(pattern) <= 48 and len(replacement) < 40
         out += bytes([len(pattern) - 1, len(replacement)]) + pattern + replacement
     for cut in cuts:
         if cut < 128:
@@ -104,6 +104,14 @@ REPLACE = {
         [(b"abcdefgh", b"H")],
         b"".join(b"abcdefgh"[:i] + b"z" + b"abcdefgh"[i + 1:] + b"abcdefgh" for i in range(8)),
         repeat_to=2048, cuts=[64, 63, 1]),
+    # The replace kernel (ReplaceKernel.swift): chunks of one step and a
+    # little more, a replacement as long as the pattern (stored over a copy),
+    # longer (up to 32 bytes: two vector registers), and 33 (the general
+    # path); matches in the starts the shifted last step re-reads.
+    "kernel-same-length": replace_case([(b"lvis", b"LVIS")], CLASSIC, repeat_to=1500, cuts=[67, 68, 127, 5]),
+    "kernel-longer": replace_case([(b"elvis", b"E" * 32)], CLASSIC, repeat_to=1200, cuts=[68, 64 * 2, 0, 69]),
+    "kernel-too-long": replace_case([(b"elvis", b"F" * 33)], CLASSIC, repeat_to=1200, cuts=[68, 64 * 3]),
+    "kernel-one-byte": replace_case([(b"e", b"")], CLASSIC, repeat_to=700, cuts=[64, 65, 66]),
     # Read as one MultiReplaceTransform too: order, prefixes, case, and an
     # inherited match that an earlier start overrides (`abca`: `bca` beats `c`).
     "multi-prefix-order": replace_case(
