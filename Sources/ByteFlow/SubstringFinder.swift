@@ -344,7 +344,7 @@ internal final class _PatternStorage: @unchecked Sendable {
         let m = bytes.count
         count = m
         replacementCount = replacement.count
-        // One block: lanes (SIMD16), border (Int), skip (Int32), pattern, replacement.
+        // One block: lanes (SIMD16), lane offsets and border (Int), skip (Int32), pattern, replacement.
         let prefilter = _SubstringSearcher(pattern: bytes)
         let laneValues = _SubstringSearcher.lanes(for: bytes, prefilter)
         let laneBytes = (2 + max(1, laneValues.count)) * MemoryLayout<SIMD16<UInt8>>.stride
