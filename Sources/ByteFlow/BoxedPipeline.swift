@@ -145,6 +145,10 @@ internal struct _AnySink: ByteSink {
         try base.flush()
     }
 
+    /// `true`: whether the boxed sink lends is known only when asked.
+    @usableFromInline
+    static var lendsMemory: Bool { true }
+
     @usableFromInline
     mutating func beginDirectWrite(minimumCount: Int) throws -> UnsafeMutableRawBufferPointer? {
         try base.beginDirectWrite(minimumCount: minimumCount)
@@ -288,6 +292,11 @@ internal struct _BoxedStageSink: ByteSink {
     /// The sink's memory when this is the input of the sink (past the last
     /// stage), so that the last stage can write into it as it does in a
     /// specialized pipeline; nothing when a stage follows.
+    /// `true`: the boxed sink past the last stage may lend (known only when
+    /// asked).
+    @usableFromInline
+    static var lendsMemory: Bool { true }
+
     @usableFromInline
     mutating func beginDirectWrite(minimumCount: Int) throws -> UnsafeMutableRawBufferPointer? {
         guard index >= stages.count else { return nil }

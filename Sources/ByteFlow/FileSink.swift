@@ -182,6 +182,10 @@ public final class FileSink: ByteSink {
         }
     }
 
+    /// `true`: a file sink lends its buffer.
+    @inlinable
+    public static var lendsMemory: Bool { true }
+
     /// Lends the buffer's free space, writing the buffer out first if less
     /// than `minimumCount` bytes are free.
     ///

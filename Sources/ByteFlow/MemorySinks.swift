@@ -107,6 +107,10 @@ public struct BufferSink: ByteSink {
         _storage.frontier = used &+ count
     }
 
+    /// `true`: a buffer always lends its free space (growing it if needed).
+    @inlinable
+    public static var lendsMemory: Bool { true }
+
     /// Lends the buffer's free space, after making room for at least
     /// `minimumCount` bytes: the region past the last byte written, up to the
     /// capacity.

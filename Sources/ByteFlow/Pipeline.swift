@@ -278,6 +278,9 @@ internal struct _MeteredSink<Base: ByteSink>: ByteSink {
     }
 
     @inlinable
+    static var lendsMemory: Bool { Base.lendsMemory }
+
+    @inlinable
     @inline(__always)  // (as `BufferSink`'s: a call per replace kernel run)
     mutating func beginDirectWrite(minimumCount: Int) throws -> UnsafeMutableRawBufferPointer? {
         do {

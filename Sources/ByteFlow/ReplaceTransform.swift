@@ -139,8 +139,10 @@ public struct ReplaceTransform: ByteTransform, @unchecked Sendable {
         // Both calls take the same arguments, so that the caller's loop
         // keeps no more live across them than with one (a 1-byte chunk pays
         // the compare, no reloads); each closure holds one call, which the
-        // unspecialized code (a boxed pipeline) inlines too.
-        if count > 63 {
+        // unspecialized code (a boxed pipeline) inlines too. A sink that
+        // never lends memory (`DiscardSink`, a chain's next stage) skips the
+        // kernel at compile time.
+        if Next.lendsMemory && count > 63 {
             try chunk.withUnsafeBytes { try _processDirect($0.baseAddress!, count, into: &next) }
         } else {
             try chunk.withUnsafeBytes { try _process($0.baseAddress!, count, into: &next) }

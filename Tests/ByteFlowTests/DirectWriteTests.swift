@@ -190,6 +190,35 @@ struct DirectWriteTests {
         #expect(try discard.beginDirectWrite(minimumCount: 1) == nil)
         discard.endDirectWrite(0)
         #expect(discard.byteCount == 0)
+        #expect(!DiscardSink.lendsMemory)
+        #expect(BufferSink.lendsMemory && FileSink.lendsMemory && StingySink.lendsMemory)
+    }
+
+    /// A sink that lends but does not say so (`lendsMemory` left `false`)
+    /// is still written correctly: the replace's kernel skips it, and its
+    /// general path still borrows.
+    @Test func aSinkThatLendsWithoutSayingSoStillGetsEveryByte() throws {
+        struct QuietLender: ByteSink {
+            var inner = StingySink(.exactlyPlusSeven)
+            mutating func write(_ span: RawSpan) { inner.write(span) }
+            mutating func beginDirectWrite(minimumCount: Int) -> UnsafeMutableRawBufferPointer? {
+                inner.beginDirectWrite(minimumCount: minimumCount)
+            }
+            mutating func endDirectWrite(_ count: Int) { inner.endDirectWrite(count) }
+        }
+        #expect(!QuietLender.lendsMemory)
+        let input = Self.denseText(pattern: utf8("elvis"), seed: 7)
+        let expected = referenceReplace(input, utf8("elvis"), utf8("Elvis"))
+        for chunking in [Chunking.whole, .fixed(100), .fixed(4096)] {
+            var pipeline = ChunkedSource(input, chunking).transformed(
+                by: try ReplaceTransform("elvis", with: "Elvis")
+            )
+            .into(QuietLender())
+            try pipeline.run()
+            #expect(
+                pipeline.sink.inner.bytes == expected && !pipeline.sink.inner.brokeContract, "\(chunking)")
+            #expect(pipeline.sink.inner.lent > 0, "\(chunking): the general path borrowed")
+        }
     }
 }
 
@@ -226,6 +255,8 @@ struct StingySink: ByteSink {
         if region != nil { brokeContract = true }
         span.withUnsafeBytes { bytes += $0 }
     }
+
+    static var lendsMemory: Bool { true }
 
     mutating func beginDirectWrite(minimumCount: Int) -> UnsafeMutableRawBufferPointer? {
         if region != nil || minimumCount <= 0 { brokeContract = true }
