@@ -77,7 +77,7 @@ extension ReplaceTransform {
         let keep = count &- held
         let run = keep &- position
         if run > 0 && run < _directRunLimit && run <= output.room {
-            output.copyExactly(base + position, run)
+            output.copy(base + position, run)
             position = keep
         }
         if output.isLent { next.endDirectWrite(output.kept) }
@@ -248,7 +248,7 @@ extension ReplaceTransform {
                         bits: bits | 1 &<< UInt64(found &- q))
                     return false
                 }
-                output.copyExactly(base + position, run)
+                output.copy(base + position, run)
                 output.store(replacementWords, replacementCount)
                 position = found &+ m
             }
@@ -379,13 +379,14 @@ extension ReplaceTransform {
 }
 
 /// Copies exactly `count` bytes from `source` to `destination`, reading
-/// and writing no byte beyond them, with no call: 16 bytes at a time, the
-/// last 16 ending at `count`; under 16 by two overlapping words.
+/// and writing no byte beyond them, with no call up to 256 bytes: 16 bytes
+/// at a time, the last 16 ending at `count`; under 16 by two overlapping
+/// words; beyond 256 with `memcpy`.
 @inlinable
 @inline(__always)
 internal func _copyExactly(to destination: UnsafeMutableRawPointer, from source: UnsafeRawPointer, count: Int)
 {
-    if count >= 16 {
+    if count >= 16 && count <= 256 {
         var offset = 0
         while offset &+ 16 < count {
             destination.storeBytes(
@@ -398,19 +399,6 @@ internal func _copyExactly(to destination: UnsafeMutableRawPointer, from source:
             toByteOffset: count &- 16, as: SIMD16<UInt8>.self)
     } else {
         _copyBytes(to: destination, from: source, count: count)
-    }
-}
-
-extension _DirectOutput {
-    /// Copies exactly `count` bytes from `source` (``_copyExactly(to:from:count:)``;
-    /// room for `count` is checked by the caller).
-    @inlinable
-    @inline(__always)
-    mutating func copyExactly(_ source: UnsafeRawPointer, _ count: Int) {
-        let destination = cursor.unsafelyUnwrapped
-        _copyExactly(to: destination, from: source, count: count)
-        cursor = destination + count
-        room &-= count
     }
 }
 

@@ -623,13 +623,14 @@ internal struct _DirectOutput {
         }
     }
 
-    /// Copies exactly `count` bytes from `source` (room for them is checked
-    /// by the caller).
+    /// Copies exactly `count` bytes from `source`, no byte read or written
+    /// beyond them (``_copyExactly(to:from:count:)``; room for them is
+    /// checked by the caller).
     @inlinable
     @inline(__always)
     mutating func copy(_ source: UnsafeRawPointer, _ count: Int) {
         let destination = cursor.unsafelyUnwrapped
-        _copyBytes(to: destination, from: source, count: count)
+        _copyExactly(to: destination, from: source, count: count)
         cursor = destination + count
         room &-= count
     }

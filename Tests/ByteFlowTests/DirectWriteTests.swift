@@ -64,33 +64,9 @@ struct DirectWriteTests {
             expectEveryChunking(
                 of: input, through: transform, gives: expected, in: cuts,
                 "pattern \(printable(pattern)), replacement \(replacement.count) bytes")
-            for lending in StingySink.Lending.allCases {
-                for chunking in cuts {
-                    var specialized = ChunkedSource(input, chunking).transformed(by: transform)
-                        .into(StingySink(lending))
-                    let summary = try specialized.run()
-                    #expect(
-                        specialized.sink.bytes == expected && summary.bytesWritten == expected.count
-                            && !specialized.sink.brokeContract,
-                        "specialized, \(lending), chunking \(chunking), replacement \(replacement.count) bytes"
-                    )
-                    // Whole chunks reach the SIMD scan, which borrows.
-                    if case .whole = chunking, lending != .nothing {
-                        #expect(specialized.sink.lent > 0, "specialized: the direct path was taken")
-                    }
-                    var boxed = BoxedPipeline(
-                        source: ChunkedSource(input, chunking), transforms: [transform],
-                        sink: StingySink(lending))
-                    try boxed.run()
-                    let sink = boxed.sink(as: StingySink.self)
-                    #expect(
-                        sink?.bytes == expected && sink?.brokeContract == false,
-                        "boxed, \(lending), chunking \(chunking), replacement \(replacement.count) bytes")
-                    if case .whole = chunking, lending != .nothing {
-                        #expect((sink?.lent ?? 0) > 0, "boxed: the direct path was taken")
-                    }
-                }
-            }
+            try expectStingySinks(
+                of: input, through: transform, gives: expected, in: cuts,
+                "replacement \(replacement.count) bytes")
         }
     }
 
@@ -218,6 +194,42 @@ struct DirectWriteTests {
             #expect(
                 pipeline.sink.inner.bytes == expected && !pipeline.sink.inner.brokeContract, "\(chunking)")
             #expect(pipeline.sink.inner.lent > 0, "\(chunking): the general path borrowed")
+        }
+    }
+}
+
+/// Runs `input`, cut as each of `chunkings`, through `transform` in a
+/// specialized and a boxed pipeline into a ``StingySink`` of every lending
+/// mode, and expects `expected`, the count of bytes written (specialized),
+/// no broken contract, and, for a whole chunk into a sink that lends, that
+/// the direct path was taken.
+func expectStingySinks(
+    of input: [UInt8], through transform: ReplaceTransform, gives expected: [UInt8], in chunkings: [Chunking],
+    _ context: String
+) throws {
+    for lending in StingySink.Lending.allCases {
+        for chunking in chunkings {
+            var specialized = ChunkedSource(input, chunking).transformed(by: transform).into(
+                StingySink(lending))
+            let summary = try specialized.run()
+            #expect(
+                specialized.sink.bytes == expected && summary.bytesWritten == expected.count
+                    && !specialized.sink.brokeContract,
+                "specialized, \(lending), chunking \(chunking), \(context)")
+            // Whole chunks reach the SIMD scan, which borrows.
+            if case .whole = chunking, lending != .nothing {
+                #expect(specialized.sink.lent > 0, "specialized: the direct path was taken, \(context)")
+            }
+            var boxed = BoxedPipeline(
+                source: ChunkedSource(input, chunking), transforms: [transform], sink: StingySink(lending))
+            try boxed.run()
+            let sink = boxed.sink(as: StingySink.self)
+            #expect(
+                sink?.bytes == expected && sink?.brokeContract == false,
+                "boxed, \(lending), chunking \(chunking), \(context)")
+            if case .whole = chunking, lending != .nothing {
+                #expect((sink?.lent ?? 0) > 0, "boxed: the direct path was taken, \(context)")
+            }
         }
     }
 }

@@ -129,27 +129,9 @@ struct ReplaceKernelTests {
             input += [UInt8](repeating: UInt8(ascii: "-"), count: 300) + pattern
             input += Self.denseText(pattern, count: 500, using: &random)
             let expected = referenceReplace(input, pattern, replacement)
-            for lending in StingySink.Lending.allCases {
-                for chunking in [Chunking.whole, .fixed(300), .fixed(64 + m)] {
-                    var pipeline = ChunkedSource(input, chunking).transformed(by: transform)
-                        .into(StingySink(lending))
-                    let summary = try pipeline.run()
-                    #expect(
-                        pipeline.sink.bytes == expected && summary.bytesWritten == expected.count
-                            && !pipeline.sink.brokeContract,
-                        "pattern \(printable(pattern)), replacement \(replacementCount), \(lending), \(chunking)"
-                    )
-                    var boxed = BoxedPipeline(
-                        source: ChunkedSource(input, chunking), transforms: [transform],
-                        sink: StingySink(lending))
-                    try boxed.run()
-                    let sink = boxed.sink(as: StingySink.self)
-                    #expect(
-                        sink?.bytes == expected && sink?.brokeContract == false,
-                        "boxed: pattern \(printable(pattern)), replacement \(replacementCount), \(lending), \(chunking)"
-                    )
-                }
-            }
+            try expectStingySinks(
+                of: input, through: transform, gives: expected, in: [.whole, .fixed(300), .fixed(64 + m)],
+                "pattern \(printable(pattern)), replacement \(replacementCount)")
         }
     }
 }
